@@ -1,0 +1,2 @@
+// Every table Bullpen owns. drizzle-kit reads this module to generate migrations.
+export * from './runtime.js';

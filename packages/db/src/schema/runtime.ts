@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** What the runtime knows of a serialized error: see serializeError in @bullpen/jobs. */
+export interface SerializedErrorRecord {
+  name: string;
+  message: string;
+  stack?: string | undefined;
+  code?: string | undefined;
+  cause?: SerializedErrorRecord | undefined;
+}
+
+export type DeadLetterStatus = 'dead' | 'replayed' | 'discarded';
+
+/**
+ * One row per job that ran out of attempts. The unique key (queue, job id, finished-on) makes the
+ * write idempotent: the worker's failed handler and the reconciler may both try, and one row results.
+ */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    queue: text('queue').notNull(),
+    jobId: text('job_id').notNull(),
+    jobName: text('job_name').notNull(),
+    data: jsonb('data').notNull(),
+    opts: jsonb('opts').notNull(),
+    error: jsonb('error').$type<SerializedErrorRecord>().notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    attemptsMade: integer('attempts_made').notNull(),
+    /** BullMQ's finishedOn for the final failure, in ms since the epoch. */
+    finishedOn: bigint('finished_on', { mode: 'number' }).notNull(),
+    failedAt: timestamp('failed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    status: text('status').$type<DeadLetterStatus>().notNull().default('dead'),
+    replayedAt: timestamp('replayed_at', { withTimezone: true, mode: 'date' }),
+    replayJobId: text('replay_job_id'),
+    discardedAt: timestamp('discarded_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex('dead_letters_job_uq').on(t.queue, t.jobId, t.finishedOn),
+    index('dead_letters_queue_failed_idx').on(t.queue, t.failedAt),
+    index('dead_letters_fingerprint_idx').on(t.fingerprint),
+    index('dead_letters_status_idx').on(t.status, t.failedAt),
+  ],
+);
