@@ -45,3 +45,26 @@ export const deadLetters = pgTable(
     index('dead_letters_status_idx').on(t.status, t.failedAt),
   ],
 );
+
+/**
+ * Jobs to enqueue once the transaction that wrote them commits. A job that writes to the database and
+ * needs follow-up work inserts here inside its transaction; the runtime relays rows to BullMQ after
+ * commit and a periodic sweep relays what a crash left behind. Deterministic job ids make the relay
+ * idempotent, so no `queue.add()` ever runs inside an open transaction and nothing is lost between.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    queue: text('queue').notNull(),
+    jobId: text('job_id').notNull(),
+    jobName: text('job_name').notNull(),
+    data: jsonb('data').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    relayedAt: timestamp('relayed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('outbox_job_uq').on(t.queue, t.jobId),
+    index('outbox_pending_idx').on(t.id).where(sql`relayed_at IS NULL`),
+  ],
+);
