@@ -1,2 +1,3 @@
 // Every table Bullpen owns. drizzle-kit reads this module to generate migrations.
 export * from './runtime.js';
+export * from './world.js';
