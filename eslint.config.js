@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser; its build config (vite.config.ts) runs in Node.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Scripts, benchmarks and tests print to the terminal on purpose.
     files: ['scripts/**', 'bench/**', 'e2e/**', '**/*.test.ts', '**/test/**'],
     rules: { 'no-console': 'off' },
