@@ -19,6 +19,8 @@ export const QUEUE = {
   playerNotifications: 'player-notifications',
   /** Bullpen's own: sweeps BullMQ's failed sets into the dead-letter store. */
   deadLetterReconciliation: 'bullpen-dead-letter-reconciliation',
+  /** Bullpen's own: relays outbox rows that a crash left between commit and enqueue. */
+  outboxRelay: 'bullpen-outbox-relay',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];

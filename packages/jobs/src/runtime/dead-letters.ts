@@ -1,0 +1,241 @@
+/**
+ * Dead letters: the jobs that ran out of attempts, kept in PostgreSQL.
+ *
+ * Flow of one job: failing attempts are retried by BullMQ with the type's backoff → the last attempt
+ * moves it to BullMQ's failed set (state `failed`, finishedOn set) → the worker's `failed` handler
+ * records it here → an operator replays it (a new job on the original queue; the dead letter becomes
+ * `replayed`) or discards it (`discarded`).
+ *
+ * Exactly once: rows are keyed by (queue, job id, finishedOn) and inserted with ON CONFLICT DO NOTHING.
+ * If the process dies after BullMQ marked the job failed but before the insert, the reconciler (a
+ * scheduled Bullpen job) sweeps each queue's failed set from a watermark and inserts what is missing.
+ */
+import { deadLetters, type Database, type DeadLetterStatus } from '@bullpen/db';
+import { and, count, desc, eq, gte, ilike, inArray, lte, max, min, sql, type SQL } from 'drizzle-orm';
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { errorFingerprint, serializeError, type SerializedError } from '../errors.js';
+import type { BullpenKeys } from './keys.js';
+
+export type DeadLetter = typeof deadLetters.$inferSelect;
+
+export interface DeadLetterFilter {
+  queue?: string | undefined;
+  /** Case-insensitive text searched in the error message and fingerprint. */
+  q?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  status?: DeadLetterStatus | undefined;
+  fingerprint?: string | undefined;
+}
+
+export type DeadLetterSelection = { ids: readonly number[] } | { filter: DeadLetterFilter };
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface DeadLetterGroup {
+  fingerprint: string;
+  queue: string;
+  count: number;
+  firstFailedAt: Date;
+  lastFailedAt: Date;
+}
+
+export interface ReplayOutcome {
+  replayed: Array<{ id: number; queue: string; jobId: string }>;
+  /** Selected ids that were not replayable (unknown, already replayed or discarded, or queue unknown). */
+  skipped: number[];
+}
+
+export const MAX_PAGE_SIZE = 200;
+/** Replay/discard by filter touches at most this many rows per call; the caller may repeat. */
+export const MAX_BULK = 1_000;
+const RECONCILE_BATCH = 200;
+const RECONCILE_MAX_BATCHES = 25;
+/** Sweeps start this far behind the watermark, to cover failures whose record was in flight. */
+const RECONCILE_SKEW_MS = 60_000;
+
+/** Rebuilds an error from what BullMQ kept when the process died before it could record the original. */
+function errorFromJob(job: Job): SerializedError {
+  const stack = job.stacktrace?.at(-1) ?? undefined;
+  const name = stack?.match(/^([A-Za-z_$][\w$]*)(?::|$)/)?.[1] ?? 'Error';
+  return { name, message: job.failedReason ?? 'unknown failure', stack };
+}
+
+export class DeadLetterStore {
+  constructor(
+    private readonly db: Database,
+    private readonly instanceId: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records a job that has run out of attempts. Idempotent; returns true if this call wrote the row. */
+  async record(job: Job, error: unknown | undefined, recordedBy = this.instanceId): Promise<boolean> {
+    if (!job.finishedOn || !job.id) return false;
+    const serialized = error === undefined ? errorFromJob(job) : serializeError(error);
+    const rows = await this.db
+      .insert(deadLetters)
+      .values({
+        queue: job.queueName,
+        jobId: job.id,
+        jobName: job.name,
+        data: job.data ?? {},
+        opts: job.opts ?? {},
+        error: serialized,
+        fingerprint: errorFingerprint(serialized),
+        attemptsMade: job.attemptsMade,
+        finishedOn: job.finishedOn,
+        failedAt: new Date(job.finishedOn),
+        recordedBy,
+      })
+      .onConflictDoNothing()
+      .returning({ id: deadLetters.id });
+    return rows.length > 0;
+  }
+
+  private where(filter: DeadLetterFilter): SQL | undefined {
+    const conditions: SQL[] = [];
+    if (filter.queue) conditions.push(eq(deadLetters.queue, filter.queue));
+    if (filter.status) conditions.push(eq(deadLetters.status, filter.status));
+    if (filter.fingerprint) conditions.push(eq(deadLetters.fingerprint, filter.fingerprint));
+    if (filter.from) conditions.push(gte(deadLetters.failedAt, filter.from));
+    if (filter.to) conditions.push(lte(deadLetters.failedAt, filter.to));
+    if (filter.q) {
+      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conditions.push(sql`(${deadLetters.error}->>'message' ILIKE ${pattern} OR ${ilike(deadLetters.fingerprint, pattern)})`);
+    }
+    return conditions.length > 0 ? and(...conditions) : undefined;
+  }
+
+  async list(filter: DeadLetterFilter, page = 1, pageSize = 50): Promise<Page<DeadLetter>> {
+    const size = Math.min(Math.max(1, pageSize), MAX_PAGE_SIZE);
+    const where = this.where(filter);
+    const [items, totals] = await Promise.all([
+      this.db.select().from(deadLetters).where(where).orderBy(desc(deadLetters.failedAt), desc(deadLetters.id)).limit(size).offset((page - 1) * size),
+      this.db.select({ n: count() }).from(deadLetters).where(where),
+    ]);
+    return { items, page, pageSize: size, total: totals[0]?.n ?? 0 };
+  }
+
+  async get(id: number): Promise<DeadLetter | undefined> {
+    const rows = await this.db.select().from(deadLetters).where(eq(deadLetters.id, id)).limit(1);
+    return rows[0];
+  }
+
+  async groups(filter: DeadLetterFilter, limit = 100): Promise<DeadLetterGroup[]> {
+    const rows = await this.db
+      .select({
+        fingerprint: deadLetters.fingerprint,
+        queue: deadLetters.queue,
+        count: count(),
+        firstFailedAt: min(deadLetters.failedAt),
+        lastFailedAt: max(deadLetters.failedAt),
+      })
+      .from(deadLetters)
+      .where(this.where(filter))
+      .groupBy(deadLetters.fingerprint, deadLetters.queue)
+      .orderBy(desc(count()))
+      .limit(Math.min(limit, MAX_PAGE_SIZE));
+    return rows.map((r) => ({ ...r, firstFailedAt: r.firstFailedAt ?? new Date(0), lastFailedAt: r.lastFailedAt ?? new Date(0) }));
+  }
+
+  private selectionWhere(selection: DeadLetterSelection, status: DeadLetterStatus): SQL | undefined {
+    if ('ids' in selection) return and(inArray(deadLetters.id, [...selection.ids]), eq(deadLetters.status, status));
+    return this.where({ ...selection.filter, status });
+  }
+
+  /**
+   * Puts dead letters back on their original queues as new jobs with the original data. The claim
+   * (dead → replayed) is a conditional update, so two operators replaying at once replay each letter
+   * once; the job id is derived from the dead letter's id, so a retried call cannot enqueue it twice.
+   */
+  async replay(selection: DeadLetterSelection, queueFor: (name: string) => Queue | undefined): Promise<ReplayOutcome> {
+    const requested = 'ids' in selection ? [...selection.ids] : [];
+    const candidates = await this.db
+      .select({ id: deadLetters.id, queue: deadLetters.queue, jobName: deadLetters.jobName, data: deadLetters.data })
+      .from(deadLetters)
+      .where(this.selectionWhere(selection, 'dead'))
+      .orderBy(deadLetters.id)
+      .limit(MAX_BULK);
+    const outcome: ReplayOutcome = { replayed: [], skipped: [] };
+    for (const letter of candidates) {
+      const queue = queueFor(letter.queue);
+      if (!queue) {
+        outcome.skipped.push(letter.id);
+        continue;
+      }
+      const jobId = `dead-letter-${letter.id}`;
+      const claimed = await this.db
+        .update(deadLetters)
+        .set({ status: 'replayed', replayedAt: new Date(), replayJobId: jobId })
+        .where(and(eq(deadLetters.id, letter.id), eq(deadLetters.status, 'dead')))
+        .returning({ id: deadLetters.id });
+      if (claimed.length === 0) {
+        outcome.skipped.push(letter.id);
+        continue;
+      }
+      try {
+        await queue.add(letter.jobName, letter.data, { jobId });
+      } catch (err) {
+        // Give the letter back so the replay can be tried again.
+        await this.db.update(deadLetters).set({ status: 'dead', replayedAt: null, replayJobId: null }).where(eq(deadLetters.id, letter.id));
+        throw err;
+      }
+      outcome.replayed.push({ id: letter.id, queue: letter.queue, jobId });
+    }
+    const seen = new Set([...outcome.replayed.map((r) => r.id), ...outcome.skipped]);
+    outcome.skipped.push(...requested.filter((id) => !seen.has(id)));
+    return outcome;
+  }
+
+  /** Marks dead letters discarded. Returns the ids discarded. */
+  async discard(selection: DeadLetterSelection): Promise<number[]> {
+    const target = this.db
+      .select({ id: deadLetters.id })
+      .from(deadLetters)
+      .where(this.selectionWhere(selection, 'dead'))
+      .limit(MAX_BULK);
+    const rows = await this.db
+      .update(deadLetters)
+      .set({ status: 'discarded', discardedAt: new Date() })
+      .where(and(inArray(deadLetters.id, target), eq(deadLetters.status, 'dead')))
+      .returning({ id: deadLetters.id });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Sweeps each queue's failed set (scored by finishedOn) from its watermark and records what is
+   * missing. Bounded: RECONCILE_BATCH jobs a batch, RECONCILE_MAX_BATCHES batches a queue per call.
+   */
+  async reconcile(queues: readonly Queue[], redis: Redis, keys: BullpenKeys): Promise<number> {
+    let recorded = 0;
+    for (const queue of queues) {
+      const watermark = Number((await redis.hget(keys.deadLetterWatermarks, queue.name)) ?? 0);
+      let from = Math.max(0, watermark - RECONCILE_SKEW_MS);
+      let highest = watermark;
+      for (let batch = 0; batch < RECONCILE_MAX_BATCHES; batch++) {
+        const ids = await redis.zrangebyscore(queue.keys.failed!, from, '+inf', 'WITHSCORES', 'LIMIT', 0, RECONCILE_BATCH);
+        if (ids.length === 0) break;
+        for (let i = 0; i < ids.length; i += 2) {
+          const job = await queue.getJob(ids[i]!);
+          if (job && (await this.record(job, undefined, `${this.instanceId}/reconciler`))) {
+            recorded += 1;
+            this.log.warn({ queue: queue.name, jobId: job.id }, 'dead letter recorded by the reconciler');
+          }
+          highest = Math.max(highest, Number(ids[i + 1]));
+        }
+        if (ids.length < RECONCILE_BATCH * 2) break;
+        // Exclusive lower bound; jobs sharing the same millisecond as the last one are re-read harmlessly.
+        from = highest;
+      }
+      if (highest > watermark) await redis.hset(keys.deadLetterWatermarks, queue.name, String(highest));
+    }
+    return recorded;
+  }
+}

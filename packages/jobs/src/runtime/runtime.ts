@@ -1,0 +1,542 @@
+/**
+ * The job runtime: one object per process that owns the queues, and, by role, the workers and the
+ * scheduler reconciliation.
+ *
+ * Lifecycle: starting → running → draining → closed.
+ * - starting: connect to Redis (bounded wait), declare exclusivity (global concurrency) and, with the
+ *   scheduler role, reconcile job schedulers; with the worker role, start one BullMQ worker per type.
+ * - running: workers take jobs; each attempt passes the type's circuit breaker and, when the instance
+ *   limits its active jobs, a priority-ordered slot; final failures become dead letters.
+ * - draining (close()): workers stop taking jobs; active ones get up to `drainTimeoutMs` to finish.
+ *   Past the deadline the runtime gives up waiting and reports `drained: false`; the caller exits, the
+ *   jobs' locks lapse and another worker's stalled check puts them back in the queue. Nothing is lost.
+ * - closed: connections released.
+ */
+import { hostname } from 'node:os';
+import { MetricsTime, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import type { Database } from '@bullpen/db';
+import type { Redis } from 'ioredis';
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import type { AnyJobDefinition, JobResult } from '../definition.js';
+import { serializeError } from '../errors.js';
+import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
+import { createRedis } from './connection.js';
+import { DeadLetterStore } from './dead-letters.js';
+import { executeAttempt } from './executor.js';
+import { bullpenKeys, type BullpenKeys } from './keys.js';
+import { relayOutbox } from './outbox.js';
+import { activeSchedule, reconcileSchedulers, repeatOptions } from './scheduler.js';
+import { queueStats, type QueueStats } from './stats.js';
+import { systemJobs } from './system-jobs.js';
+
+export interface RuntimeRoles {
+  /** Run BullMQ workers for every job type. */
+  worker: boolean;
+  /** Reconcile job schedulers with the registry at start. */
+  scheduler: boolean;
+}
+
+export interface RuntimeOptions {
+  /** Redis for BullMQ, e.g. `redis://127.0.0.1:6379`. */
+  redisUrl: string;
+  /** BullMQ key prefix. Everything the runtime writes to Redis lives under it. */
+  prefix: string;
+  /** The job types (the catalog). Bullpen's own system types are added to them. */
+  definitions: readonly AnyJobDefinition[];
+  db: Database;
+  logger: Logger;
+  roles: RuntimeRoles;
+  /** Names this process in logs, heartbeats and dead letters. Default `hostname-pid`. */
+  instanceId?: string | undefined;
+  /** Use each type's demo cadence. Default false. */
+  demo?: boolean | undefined;
+  /** Fail this share of attempts on purpose for the listed queues (demo mode). */
+  failureInjection?: { rate: number; queues: readonly string[] } | undefined;
+  /** How long close() waits for active jobs. Default 25 000 ms. */
+  drainTimeoutMs?: number | undefined;
+  /** BullMQ lock duration: how soon a dead worker's jobs count as stalled. Default 30 000 ms. */
+  lockDurationMs?: number | undefined;
+  /** How often workers look for stalled jobs. Default 30 000 ms. */
+  stalledIntervalMs?: number | undefined;
+  /** Most jobs this instance runs at once across all queues, taken in priority order. Default unlimited. */
+  maxActiveJobs?: number | undefined;
+  /** Cadence of the dead-letter reconciler. Default 60 000 ms. */
+  deadLetterSweepEveryMs?: number | undefined;
+  /** Cadence of the outbox sweep. Default 30 000 ms. */
+  outboxSweepEveryMs?: number | undefined;
+  /** How long start() waits for Redis. Default 10 000 ms. */
+  connectTimeoutMs?: number | undefined;
+  /** Test seams. */
+  hooks?: {
+    /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
+    beforeDeadLetterWrite?: ((job: Job) => Promise<void>) | undefined;
+  };
+}
+
+export interface ScheduleInfo {
+  /** Scheduler id: the queue name. */
+  id: string;
+  queue: string;
+  description: string;
+  pattern: string | null;
+  every: number | null;
+  tz: string | null;
+  /** Next run (ms since epoch), or null when paused or unscheduled. */
+  next: number | null;
+  /** When a run of this type last finished (completed or failed), or null. */
+  lastRunAt: number | null;
+  paused: boolean;
+}
+
+export interface InstanceHeartbeat {
+  instanceId: string;
+  roles: RuntimeRoles;
+  host: string;
+  pid: number;
+  startedAt: number;
+  lastSeenAt: number;
+  queues: string[];
+}
+
+export interface CloseResult {
+  /** False when active jobs were still running at the drain deadline (they will be recovered as stalled). */
+  drained: boolean;
+}
+
+const HEARTBEAT_EVERY_MS = 10_000;
+/** An instance whose heartbeat is older than this is listed as gone. */
+export const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_EVERY_MS;
+const DAY_S = 24 * 3600;
+
+function bullmqPriorityToSlotPriority(priority: number | undefined): number {
+  // BullMQ: 1 is the highest, absent is lowest. p-queue: larger runs first.
+  return priority ? 2_097_152 - priority : 0;
+}
+
+function scheduledAtOf(job: Job): Date {
+  // Scheduler jobs carry their slot in the id: `repeat:<scheduler>:<millis>`.
+  const slot = /^repeat:.*:(\d+)$/.exec(job.id ?? '')?.[1];
+  return new Date(slot ? Number(slot) : job.timestamp + (job.opts.delay ?? 0));
+}
+
+async function waitForReady(redis: Redis, url: string, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis did not answer at ${url} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}
+
+export class JobRuntime {
+  readonly instanceId: string;
+  readonly keys: BullpenKeys;
+  readonly deadLetters: DeadLetterStore;
+  /** The fail-fast connection the queues use; API handlers may use it for reads. */
+  readonly redis: Redis;
+  private readonly definitions = new Map<string, AnyJobDefinition>();
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly breakers = new Map<string, JobBreaker>();
+  private readonly slots: PQueue | undefined;
+  private readonly log: Logger;
+  private readonly startedAt = Date.now();
+  private workerRedis: Redis | undefined;
+  private subscriber: Redis | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<CloseResult> | undefined;
+  private activeJobs = 0;
+
+  private constructor(private readonly options: RuntimeOptions) {
+    this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
+    this.log = options.logger.child({ instanceId: this.instanceId });
+    this.keys = bullpenKeys(options.prefix);
+    this.redis = createRedis(options.redisUrl, 'producer');
+    this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));
+    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log);
+    this.slots = options.maxActiveJobs ? new PQueue({ concurrency: options.maxActiveJobs }) : undefined;
+
+    const system = systemJobs(
+      {
+        reconcileDeadLetters: () => this.deadLetters.reconcile([...this.queues.values()], this.redis, this.keys),
+        relayOutbox: () => relayOutbox(options.db, (name) => this.queues.get(name)),
+      },
+      {
+        deadLetterSweepEveryMs: options.deadLetterSweepEveryMs ?? 60_000,
+        outboxSweepEveryMs: options.outboxSweepEveryMs ?? 30_000,
+      },
+    );
+    for (const definition of [...options.definitions, ...system]) {
+      if (this.definitions.has(definition.queue)) {
+        throw new Error(`Two job types use the queue "${definition.queue}"; each type needs its own queue.`);
+      }
+      this.definitions.set(definition.queue, definition);
+      this.queues.set(
+        definition.queue,
+        new Queue(definition.queue, {
+          connection: this.redis,
+          prefix: options.prefix,
+          defaultJobOptions: this.jobOptions(definition),
+        }),
+      );
+    }
+  }
+
+  /** Connects and starts the roles. Throws (with the reason) if Redis does not answer in time. */
+  static async start(options: RuntimeOptions): Promise<JobRuntime> {
+    const runtime = new JobRuntime(options);
+    try {
+      await runtime.boot();
+    } catch (err) {
+      await runtime.abandon();
+      throw err;
+    }
+    return runtime;
+  }
+
+  private async boot(): Promise<void> {
+    const { roles } = this.options;
+    await waitForReady(this.redis, this.options.redisUrl, this.options.connectTimeoutMs ?? 10_000);
+    await this.checkRedisPolicy();
+    if (roles.worker || roles.scheduler) await this.applyExclusivity();
+    if (roles.scheduler) {
+      await reconcileSchedulers({
+        definitions: [...this.definitions.values()],
+        queueFor: (name) => this.queues.get(name),
+        redis: this.redis,
+        prefix: this.options.prefix,
+        keys: this.keys,
+        demo: this.options.demo ?? false,
+        jobOptions: (definition) => this.jobOptions(definition),
+        log: this.log,
+      });
+    }
+    if (roles.worker) await this.startWorkers();
+    await this.beat();
+    this.log.info({ roles, queues: this.definitions.size }, 'job runtime started');
+  }
+
+  /** BullMQ loses jobs if Redis evicts keys: say so loudly at start. */
+  private async checkRedisPolicy(): Promise<void> {
+    try {
+      const reply = (await this.redis.config('GET', 'maxmemory-policy')) as string[];
+      const policy = reply[1];
+      if (policy && policy !== 'noeviction') {
+        this.log.warn({ policy }, 'Redis maxmemory-policy is not "noeviction": Redis may evict job keys under memory pressure');
+      }
+    } catch {
+      this.log.debug('could not read maxmemory-policy (CONFIG may be disabled)');
+    }
+  }
+
+  private async applyExclusivity(): Promise<void> {
+    for (const [name, definition] of this.definitions) {
+      const queue = this.queues.get(name)!;
+      if (definition.exclusive) await queue.setGlobalConcurrency(1);
+      else await queue.removeGlobalConcurrency();
+    }
+  }
+
+  /** The options every job of a type gets, wherever it is added from. Retention is always bounded. */
+  jobOptions(definition: AnyJobDefinition): JobsOptions {
+    return {
+      attempts: definition.attempts ?? 3,
+      backoff: definition.backoff ?? { type: 'exponential', delay: 1_000 },
+      ...(definition.priority ? { priority: definition.priority } : {}),
+      removeOnComplete: { age: DAY_S, count: 1_000 },
+      removeOnFail: { age: 14 * DAY_S, count: 10_000 },
+    };
+  }
+
+  private async startWorkers(): Promise<void> {
+    this.workerRedis = createRedis(this.options.redisUrl, 'worker');
+    this.workerRedis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'worker redis connection error'));
+    this.subscriber = createRedis(this.options.redisUrl, 'worker');
+    this.subscriber.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'subscriber redis connection error'));
+    await this.subscriber.subscribe(this.keys.breakerResetChannel);
+    this.subscriber.on('message', (_channel, queue: string) => this.breakers.get(queue)?.reset());
+
+    for (const [name, definition] of this.definitions) {
+      const breaker = new JobBreaker(name, definition.breaker, (snapshot) => this.publishBreaker(snapshot));
+      this.breakers.set(name, breaker);
+      const worker = new Worker(name, (job, _token, signal) => this.process(definition, breaker, job, signal), {
+        connection: this.workerRedis,
+        prefix: this.options.prefix,
+        concurrency: definition.concurrency ?? 1,
+        lockDuration: this.options.lockDurationMs ?? 30_000,
+        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+        name: this.instanceId,
+      });
+      worker.on('failed', (job, err) => {
+        if (job?.finishedOn) void this.recordDeadLetter(job, err);
+      });
+      worker.on('error', (err) => this.log.error({ queue: name, err: serializeError(err) }, 'worker error'));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  /** The BullMQ processor for every type. Declares the signal parameter so BullMQ passes one. */
+  private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, signal?: AbortSignal): Promise<JobResult> {
+    const attempt = job.attemptsMade + 1;
+    const log = this.log.child({ queue: definition.queue, jobId: job.id, attempt });
+    const injection = this.options.failureInjection;
+    let wroteOutbox = false;
+    const run = () =>
+      executeAttempt(
+        definition,
+        { id: job.id ?? '', name: job.name, queue: definition.queue, data: job.data, attempt, scheduledAt: scheduledAtOf(job) },
+        {
+          db: this.options.db,
+          log,
+          signal,
+          progress: (value) => job.updateProgress(value),
+          failureRate: injection?.queues.includes(definition.queue) ? injection.rate : 0,
+          onOutboxWrite: () => {
+            wroteOutbox = true;
+          },
+        },
+      );
+    this.activeJobs += 1;
+    try {
+      const guarded = () => breaker.run(run);
+      const result = this.slots
+        ? await this.slots.add(guarded, { priority: bullmqPriorityToSlotPriority(definition.priority) })
+        : await guarded();
+      log.debug({ result }, 'job completed');
+      if (wroteOutbox) await this.relayAfterAttempt(log);
+      return result;
+    } catch (err) {
+      if (err instanceof BreakerOpenError) {
+        // Back to the queue without using an attempt; the whole queue waits until the probe is due.
+        await this.queues.get(definition.queue)!.rateLimit(err.retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      const final = attempt >= (job.opts.attempts ?? 1);
+      log[final ? 'error' : 'warn']({ err: serializeError(err), final }, 'job attempt failed');
+      throw err;
+    } finally {
+      this.activeJobs -= 1;
+    }
+  }
+
+  private async relayAfterAttempt(log: Logger): Promise<void> {
+    try {
+      await relayOutbox(this.options.db, (name) => this.queues.get(name), { maxBatches: 2 });
+    } catch (err) {
+      // The outbox sweep will relay these rows later; the job itself succeeded.
+      log.warn({ err: serializeError(err) }, 'outbox relay after job failed; the sweep will retry');
+    }
+  }
+
+  private async recordDeadLetter(job: Job, err: Error): Promise<void> {
+    try {
+      await this.options.hooks?.beforeDeadLetterWrite?.(job);
+      if (await this.deadLetters.record(job, err)) {
+        this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(err) }, 'job is out of attempts: dead letter recorded');
+      }
+    } catch (writeErr) {
+      this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(writeErr) }, 'dead letter write failed; the reconciler will record it');
+    }
+  }
+
+  private publishBreaker(snapshot: BreakerSnapshot): void {
+    this.log.warn({ breaker: snapshot }, `circuit breaker ${snapshot.state}`);
+    this.redis
+      .hset(this.keys.breakers, `${snapshot.queue}|${this.instanceId}`, JSON.stringify({ ...snapshot, instanceId: this.instanceId, at: Date.now() }))
+      .catch((err: unknown) => this.log.debug({ err: serializeError(err) }, 'could not publish breaker state'));
+  }
+
+  private async beat(): Promise<void> {
+    const heartbeat: InstanceHeartbeat = {
+      instanceId: this.instanceId,
+      roles: this.options.roles,
+      host: hostname(),
+      pid: process.pid,
+      startedAt: this.startedAt,
+      lastSeenAt: Date.now(),
+      queues: this.options.roles.worker ? [...this.definitions.keys()] : [],
+    };
+    try {
+      await this.redis.hset(this.keys.instances, this.instanceId, JSON.stringify(heartbeat));
+    } catch (err) {
+      this.log.debug({ err: serializeError(err) }, 'heartbeat failed');
+    }
+    if (!this.closing) {
+      this.heartbeatTimer = setTimeout(() => void this.beat(), HEARTBEAT_EVERY_MS);
+      this.heartbeatTimer.unref();
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  get queueNames(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  queue(name: string): Queue | undefined {
+    return this.queues.get(name);
+  }
+
+  definition(name: string): AnyJobDefinition | undefined {
+    return this.definitions.get(name);
+  }
+
+  /** Statistics for every queue, at a cost that grows with the number of queues, not of jobs. */
+  stats(): Promise<QueueStats[]> {
+    return Promise.all([...this.queues.values()].map((q) => queueStats(q, this.redis)));
+  }
+
+  queueStats(name: string): Promise<QueueStats> | undefined {
+    const queue = this.queues.get(name);
+    return queue ? queueStats(queue, this.redis) : undefined;
+  }
+
+  /** This instance's breakers (empty without the worker role). */
+  breakerStates(): BreakerSnapshot[] {
+    return [...this.breakers.values()].map((b) => b.snapshot());
+  }
+
+  /** Every instance's last published breaker state that is not closed. */
+  async clusterBreakerStates(): Promise<Array<BreakerSnapshot & { instanceId: string; at: number }>> {
+    const all = await this.redis.hgetall(this.keys.breakers);
+    return Object.values(all).map((v) => JSON.parse(v) as BreakerSnapshot & { instanceId: string; at: number });
+  }
+
+  /** Closes the breaker of `queue` on every instance. */
+  async resetBreaker(queue: string): Promise<void> {
+    this.breakers.get(queue)?.reset();
+    await this.redis.publish(this.keys.breakerResetChannel, queue);
+    const all = await this.redis.hkeys(this.keys.breakers);
+    const stale = all.filter((field) => field.startsWith(`${queue}|`));
+    if (stale.length > 0) await this.redis.hdel(this.keys.breakers, ...stale);
+  }
+
+  async instances(now = Date.now()): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
+    const all = await this.redis.hgetall(this.keys.instances);
+    return Object.values(all)
+      .map((v) => JSON.parse(v) as InstanceHeartbeat)
+      .map((h) => ({ ...h, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
+      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  }
+
+  // ---- acting --------------------------------------------------------------------------------
+
+  /** Adds a job of a registered type. */
+  async enqueue(queueName: string, data: Record<string, unknown> = {}, opts: JobsOptions = {}): Promise<Job> {
+    const queue = this.queues.get(queueName);
+    if (!queue) throw new Error(`Unknown queue "${queueName}"; known: ${this.queueNames.join(', ')}`);
+    return queue.add(queueName, data, opts);
+  }
+
+  async schedules(): Promise<ScheduleInfo[]> {
+    const paused = new Set(await this.redis.smembers(this.keys.pausedSchedules));
+    const out: ScheduleInfo[] = [];
+    for (const [name, definition] of this.definitions) {
+      const schedule = activeSchedule(definition, this.options.demo ?? false);
+      if (!schedule) continue;
+      const queue = this.queues.get(name)!;
+      const [scheduler, lastCompleted, lastFailed] = await Promise.all([
+        queue.getJobScheduler(name),
+        this.redis.zrevrange(queue.keys.completed!, 0, 0, 'WITHSCORES'),
+        this.redis.zrevrange(queue.keys.failed!, 0, 0, 'WITHSCORES'),
+      ]);
+      const last = Math.max(Number(lastCompleted[1] ?? 0), Number(lastFailed[1] ?? 0));
+      out.push({
+        id: name,
+        queue: name,
+        description: definition.description,
+        pattern: 'pattern' in schedule ? schedule.pattern : null,
+        every: 'every' in schedule ? schedule.every : null,
+        tz: 'pattern' in schedule ? (schedule.tz ?? 'UTC') : null,
+        next: scheduler?.next ?? null,
+        lastRunAt: last > 0 ? last : null,
+        paused: paused.has(name),
+      });
+    }
+    return out;
+  }
+
+  /** Runs a scheduled type now, outside its cadence. */
+  async triggerSchedule(id: string): Promise<Job> {
+    const definition = this.definitions.get(id);
+    if (!definition) throw new Error(`Unknown schedule "${id}"`);
+    return this.enqueue(id, {}, { jobId: `manual-${id}-${Date.now()}` });
+  }
+
+  async pauseSchedule(id: string): Promise<void> {
+    await this.redis.sadd(this.keys.pausedSchedules, id);
+    await this.queues.get(id)?.removeJobScheduler(id);
+  }
+
+  async resumeSchedule(id: string): Promise<void> {
+    const definition = this.definitions.get(id);
+    const schedule = definition && activeSchedule(definition, this.options.demo ?? false);
+    await this.redis.srem(this.keys.pausedSchedules, id);
+    if (!definition || !schedule) return;
+    const { jobId: _jobId, delay: _delay, ...template } = this.jobOptions(definition);
+    await this.queues.get(id)!.upsertJobScheduler(id, repeatOptions(schedule), { name: id, data: {}, opts: template });
+  }
+
+  // ---- shutting down -------------------------------------------------------------------------
+
+  /**
+   * Stops taking jobs, waits up to the drain timeout for active ones, then releases connections.
+   * Idempotent. Installs no signal handlers: the host process decides when to call it.
+   */
+  close(): Promise<CloseResult> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<CloseResult> {
+    clearTimeout(this.heartbeatTimer);
+    const drainTimeoutMs = this.options.drainTimeoutMs ?? 25_000;
+    this.log.info({ drainTimeoutMs }, 'draining workers');
+    let deadline: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(this.workers.map((w) => w.close())).then(() => true),
+      new Promise<boolean>((resolve) => {
+        deadline = setTimeout(() => resolve(false), drainTimeoutMs);
+      }),
+    ]);
+    clearTimeout(deadline);
+    if (!drained) {
+      this.log.warn({ drainTimeoutMs, active: this.activeJobs }, 'drain deadline passed; unfinished jobs will be recovered as stalled by another worker');
+    }
+    try {
+      await this.redis.hdel(this.keys.instances, this.instanceId);
+    } catch {
+      // Redis is down: the heartbeat goes stale by itself.
+    }
+    if (drained) {
+      await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    }
+    this.subscriber?.disconnect();
+    this.workerRedis?.disconnect();
+    this.redis.disconnect();
+    this.log.info({ drained }, 'job runtime closed');
+    return { drained };
+  }
+
+  /** Releases what a failed start opened. */
+  private async abandon(): Promise<void> {
+    clearTimeout(this.heartbeatTimer);
+    await Promise.allSettled(this.workers.map((w) => w.close(true)));
+    this.subscriber?.disconnect();
+    this.workerRedis?.disconnect();
+    this.redis.disconnect();
+  }
+}
+
+export function startRuntime(options: RuntimeOptions): Promise<JobRuntime> {
+  return JobRuntime.start(options);
+}
