@@ -156,7 +156,8 @@ export class JobRuntime {
 
   private constructor(private readonly options: RuntimeOptions) {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
-    this.log = options.logger.child({ instanceId: this.instanceId });
+    const bound = options.logger.bindings() as { instanceId?: string };
+    this.log = bound.instanceId ? options.logger : options.logger.child({ instanceId: this.instanceId });
     this.keys = bullpenKeys(options.prefix);
     this.redis = createRedis(options.redisUrl, 'producer');
     this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));

@@ -1,0 +1,68 @@
+// The only module of the API that reads process.env. Parsed once at start; a bad value stops the
+// process with a message naming the variable.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const ROLE_NAMES = ['http', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLE_NAMES)[number];
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const milliseconds = (fallback: number) => z.coerce.number().int().positive().max(3_600_000).default(fallback);
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** Bind address. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  /** Unset: the embedded PGlite database under PGLITE_DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres:// URL' }).optional(),
+  PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]{1,64}$/, 'letters, digits, -, _ and {} (hash tags) only, at most 64')
+    .default('bullpen'),
+  ROLES: z
+    .string()
+    .default('http,worker,scheduler')
+    .transform((value, ctx) => {
+      const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+      const unknown = roles.filter((r) => !(ROLE_NAMES as readonly string[]).includes(r));
+      if (roles.length === 0 || unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a comma-separated subset of ${ROLE_NAMES.join(',')}; got "${value}"` });
+        return z.NEVER;
+      }
+      return new Set(roles as Role[]);
+    }),
+  DEMO: bool.default(false),
+  DEMO_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  DRAIN_TIMEOUT_MS: milliseconds(25_000),
+  LOCK_DURATION_MS: milliseconds(30_000),
+  STALLED_INTERVAL_MS: milliseconds(30_000),
+  /** Most jobs this instance runs at once across all queues, highest priority first. */
+  MAX_ACTIVE_JOBS: z.coerce.number().int().positive().max(10_000).default(32),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INSTANCE_ID: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ., _ and - only').default(`${hostname()}-${process.pid}`),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every bad variable by name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,79 @@
+// Composes one instance: database, job runtime by role, and the HTTP server when the http role is on.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
+import { catalog, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+
+export interface Instance {
+  runtime: JobRuntime;
+  database: DatabaseHandle;
+  server: Server | undefined;
+  /** The address the HTTP server listens on, when it does. */
+  url: string | undefined;
+  /** Graceful stop: drains jobs up to DRAIN_TIMEOUT_MS, closes the server and the database. */
+  stop(): Promise<{ drained: boolean }>;
+}
+
+export const version = '0.1.0';
+
+export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  let runtime: JobRuntime | undefined;
+  try {
+    await migrate(database);
+    runtime = await startRuntime({
+      redisUrl: config.REDIS_URL,
+      prefix: config.QUEUE_PREFIX,
+      definitions: catalog,
+      db: database.db,
+      logger,
+      instanceId: config.INSTANCE_ID,
+      roles: { worker: config.ROLES.has('worker'), scheduler: config.ROLES.has('scheduler') },
+      demo: config.DEMO,
+      failureInjection: config.DEMO ? { rate: config.DEMO_FAILURE_RATE, queues: [] } : undefined,
+      drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
+      lockDurationMs: config.LOCK_DURATION_MS,
+      stalledIntervalMs: config.STALLED_INTERVAL_MS,
+      maxActiveJobs: config.MAX_ACTIVE_JOBS,
+      deadLetterSweepEveryMs: config.DEMO ? 15_000 : 60_000,
+      outboxSweepEveryMs: config.DEMO ? 10_000 : 30_000,
+    });
+  } catch (err) {
+    await runtime?.close();
+    await database.close();
+    throw err;
+  }
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (config.ROLES.has('http')) {
+    const app = createApp({ config, runtime, database, logger, version });
+    server = app.listen(config.PORT, config.HOST);
+    await once(server, 'listening');
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  }
+
+  let stopping: Promise<{ drained: boolean }> | undefined;
+  const stop = async () => {
+    // Stop accepting requests first, but let the workers drain while open requests finish.
+    const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    server?.closeIdleConnections();
+    const result = await runtime.close();
+    server?.closeAllConnections();
+    await serverClosed;
+    await database.close();
+    return result;
+  };
+  return {
+    runtime,
+    database,
+    server,
+    url,
+    stop: () => (stopping ??= stop()),
+  };
+}
