@@ -1,7 +1,8 @@
 export * from './queue-names.js';
 export * from './definition.js';
 export * from './errors.js';
-export { catalog } from './catalog.js';
+export { catalog, demoFailureQueues } from './catalog.js';
+export * from './world/index.js';
 export { writeOutbox, relayOutbox, type OutboxEntry } from './runtime/outbox.js';
 export { executeAttempt, type Attempt } from './runtime/executor.js';
 export { JobRuntime, startRuntime, HEARTBEAT_STALE_MS, type RuntimeOptions, type RuntimeRoles, type ScheduleInfo, type InstanceHeartbeat, type CloseResult } from './runtime/runtime.js';
