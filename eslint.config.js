@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript (scripts/start.mjs, this file) runs in Node.
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
     // The dashboard runs in the browser; its build config (vite.config.ts) runs in Node.
     files: ['apps/web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
