@@ -166,7 +166,7 @@ export class JobRuntime {
 
     const system = systemJobs(
       {
-        reconcileDeadLetters: () => this.deadLetters.reconcile([...this.queues.values()], this.redis, this.keys),
+        reconcileDeadLetters: () => this.reconcileDeadLetters(),
         relayOutbox: () => relayOutbox(options.db, (name) => this.queues.get(name)),
       },
       {
@@ -427,6 +427,11 @@ export class JobRuntime {
       .map((v) => JSON.parse(v) as InstanceHeartbeat)
       .map((h) => ({ ...h, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
       .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  }
+
+  /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
+  reconcileDeadLetters(): Promise<number> {
+    return this.deadLetters.reconcile([...this.queues.values()], this.redis, this.keys);
   }
 
   // ---- acting --------------------------------------------------------------------------------
