@@ -1,12 +1,30 @@
-// The HTTP face of one Bullpen instance. Handlers stay small; the runtime does the work.
+// The HTTP face of one Bullpen instance: the operations API under /api/v1 (one routes table), Bull
+// Board at /board, /metrics, /healthz, /readyz and the SPA. Handlers stay small; the runtime does the work.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '@bullpen/db';
 import type { JobRuntime } from '@bullpen/jobs';
 import { sql } from 'drizzle-orm';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { AuditLog } from './audit/audit-log.js';
+import { tokenMatches } from './auth/csrf.js';
+import { LoginLimiter } from './auth/login-limiter.js';
+import { allows } from './auth/roles.js';
+import { findSession, readCookie, SESSION_COOKIE, type Session } from './auth/sessions.js';
+import { ensureAdmin } from './auth/users.js';
+import { mountBoard } from './board.js';
 import type { Config } from './config.js';
+import { QueueEventStream } from './events.js';
+import { ApiError, errorHandler, send } from './http/api-error.js';
+import { API_BASE, mountRoutes } from './http/mount-routes.js';
+import type { Route } from './http/route-table.js';
+import { OpsMetrics } from './metrics.js';
+import type { OpsDeps } from './ops/deps.js';
+import { WorkerDirectory } from './ops/worker-directory.js';
+import { BOARD_PATH, policyTable, SPA_ROUTE, type Policy } from './policy.js';
+import { apiRoutes } from './routes/index.js';
 
 export interface AppContext {
   config: Config;
@@ -14,12 +32,23 @@ export interface AppContext {
   database: DatabaseHandle;
   logger: Logger;
   version: string;
+  /** How often the live event stream polls queue statistics. Default 1 000 ms. */
+  eventsIntervalMs?: number;
 }
+
+export type OpsApp = Express & {
+  /** The API routes table and the whole app's policy table (for tests and the OpenAPI document). */
+  routes: readonly Route[];
+  policies: readonly Policy[];
+  /** Ends live event streams. Call when the server stops. */
+  dispose(): Promise<void>;
+};
 
 /** Where `vite build` of apps/web puts the SPA; the same relative path from src/ and dist/. */
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const READY_CHECK_TIMEOUT_MS = 2_000;
+const BODY_LIMIT = '100kb';
 
 async function within<T>(promise: Promise<T>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -37,9 +66,50 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<boolean> {
   }
 }
 
-export function createApp(ctx: AppContext): Express {
+export function createApp(ctx: AppContext): OpsApp {
+  const { config, runtime, database, logger } = ctx;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+
+  const audit = new AuditLog(database.db, runtime.instanceId, logger);
+  const events = new QueueEventStream(runtime, logger, ctx.eventsIntervalMs);
+  const bootstrap = ensureAdmin(database.db, { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }, logger).catch((err: unknown) => {
+    logger.error({ err }, 'could not ensure the admin account; sign-in may fail until PostgreSQL answers');
+  });
+  const deps: OpsDeps = {
+    config,
+    runtime,
+    database,
+    logger,
+    audit,
+    events,
+    limiter: new LoginLimiter({ redis: runtime.redis, prefix: config.QUEUE_PREFIX, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS }),
+    workers: new WorkerDirectory(runtime, config.QUEUE_PREFIX),
+    boardPath: BOARD_PATH,
+    bootstrap,
+  };
+  const routes = apiRoutes(deps, ctx.version);
+  const policies = policyTable(routes);
+  const metrics = new OpsMetrics(runtime, database, logger);
+
+  const tls = config.COOKIE_SECURE === 'true';
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          // Over plain HTTP this would send the SPA's and the board's assets to https:// and break them.
+          upgradeInsecureRequests: tls ? [] : null,
+          connectSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", 'https:', "'unsafe-inline'"],
+          fontSrc: ["'self'", 'https:', 'data:'],
+        },
+      },
+      strictTransportSecurity: tls,
+    }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', instanceId: ctx.runtime.instanceId, roles: [...ctx.config.ROLES], version: ctx.version });
@@ -54,14 +124,51 @@ export function createApp(ctx: AppContext): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis, postgres } });
   });
 
+  // Sessions, for everything that needs one. PostgreSQL down → 503 from the error handler.
+  const sessions = new WeakMap<Request, Session | null>();
+  const sessionOf = (req: Request) => sessions.get(req) ?? null;
+  const resolveSession: express.RequestHandler = async (req, _res, next) => {
+    const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+    sessions.set(req, token ? ((await findSession(database.db, token)) ?? null) : null);
+    next();
+  };
+  app.use([API_BASE, BOARD_PATH, '/metrics'], resolveSession);
+
+  app.get('/metrics', async (req, res) => {
+    const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const session = sessionOf(req);
+    const byToken = config.METRICS_TOKEN !== undefined && tokenMatches(bearer, config.METRICS_TOKEN);
+    if (!byToken) {
+      if (!session) throw new ApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <METRICS_TOKEN> or sign in as an admin.');
+      if (!allows(session.role, 'admin')) throw new ApiError(403, 'FORBIDDEN', 'Metrics need the admin role or the metrics token.');
+    }
+    res.set('Content-Type', metrics.contentType).send(await metrics.render());
+  });
+
+  app.use(API_BASE, express.json({ limit: BODY_LIMIT, strict: true }));
+  mountRoutes(app, { routes, audit, log: logger, sessionOf });
+  app.use('/api', (req, res) => send(res, new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply()));
+
+  mountBoard(app, deps, audit, sessionOf);
+
   if (existsSync(webDist)) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes: every other GET that is not an API or board path gets the SPA shell.
-    app.get(/^\/(?!api\/|board|metrics).*/, (_req, res) => {
+    app.get(SPA_ROUTE, (_req, res) => {
       res.sendFile(`${webDist}/index.html`, { maxAge: 0 });
     });
   } else {
-    ctx.logger.warn({ webDist }, 'web build not found; run `npm run build` to serve the dashboard');
+    logger.warn({ webDist }, 'web build not found; run `npm run build` to serve the dashboard');
   }
-  return app;
+  // Errors thrown outside the routes table (body too large, bad JSON, metrics) get the same shape.
+  app.use(errorHandler(logger));
+
+  return Object.assign(app, {
+    routes,
+    policies,
+    async dispose() {
+      events.dispose();
+      await bootstrap;
+    },
+  });
 }

@@ -44,6 +44,23 @@ export const configSchema = z.object({
   /** Most jobs this instance runs at once across all queues, highest priority first. */
   MAX_ACTIVE_JOBS: z.coerce.number().int().positive().max(10_000).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** First admin's name; with ADMIN_PASSWORD, created at start if missing (never overwritten). */
+  ADMIN_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'letters, digits, ., _, @ and - only, at most 64').default('admin'),
+  /** First admin's password. Unset: when no admin exists, one is generated and printed once. */
+  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').max(256).optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Bearer token for Prometheus scrapes of /metrics. Unset: only an admin session may read it. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** Express "trust proxy": false, true, a hop count or a comma-separated list of addresses. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  /** Secure cookies: `auto` sets them when the request came over TLS (see TRUST_PROXY). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Failed logins per user name (and 5× that per address) within LOGIN_WINDOW_SECONDS before 429. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().max(1_000).default(10),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().max(86_400).default(900),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ., _ and - only').default(`${hostname()}-${process.pid}`),
 });
 

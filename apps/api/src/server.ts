@@ -49,8 +49,9 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
 
   let server: Server | undefined;
   let url: string | undefined;
+  let app: ReturnType<typeof createApp> | undefined;
   if (config.ROLES.has('http')) {
-    const app = createApp({ config, runtime, database, logger, version });
+    app = createApp({ config, runtime, database, logger, version });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();
@@ -63,6 +64,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
     // Stop accepting requests first, but let the workers drain while open requests finish.
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     server?.closeIdleConnections();
+    await app?.dispose();
     const result = await runtime.close();
     server?.closeAllConnections();
     await serverClosed;

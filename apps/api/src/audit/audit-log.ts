@@ -1,0 +1,83 @@
+// Writes and reads the append-only audit log. Each action is two rows sharing an attempt id: `started`
+// before it runs (if that insert fails the action is refused) and its outcome after.
+import { randomUUID } from 'node:crypto';
+import { auditLog, type AuditOutcome, type Database, type OpsRole } from '@bullpen/db';
+import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { ApiError } from '../http/api-error.js';
+import { maskSecrets } from '../ops/mask-secrets.js';
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+export interface AuditActor {
+  username: string;
+  role: OpsRole;
+  ip?: string | undefined;
+}
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  action?: string | undefined;
+  outcome?: AuditOutcome | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export class AuditLog {
+  constructor(
+    private readonly db: Database,
+    private readonly instanceId: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records the intent; throws 503 AUDIT_UNAVAILABLE when it cannot, so the action does not run. */
+  async start(actor: AuditActor, action: string, target: string, params: unknown): Promise<string> {
+    const attemptId = randomUUID();
+    try {
+      await this.insert(attemptId, actor, action, target, params, 'started', null);
+    } catch (err) {
+      this.log.error({ err, action, target }, 'audit write failed; action refused');
+      throw new ApiError(503, 'AUDIT_UNAVAILABLE', 'The action was refused because it could not be recorded in the audit log.');
+    }
+    return attemptId;
+  }
+
+  /** Records how it ended. The action already happened, so a failure here is logged, not thrown. */
+  async finish(attemptId: string, actor: AuditActor, action: string, target: string, params: unknown, outcome: AuditOutcome, detail: unknown): Promise<void> {
+    try {
+      await this.insert(attemptId, actor, action, target, params, outcome, detail);
+    } catch (err) {
+      this.log.error({ err, attemptId, action, target, outcome }, 'audit outcome write failed (the started row remains)');
+    }
+  }
+
+  private async insert(attemptId: string, actor: AuditActor, action: string, target: string, params: unknown, outcome: AuditOutcome, detail: unknown) {
+    await this.db.insert(auditLog).values({
+      attemptId,
+      instanceId: this.instanceId,
+      actor: actor.username,
+      role: actor.role,
+      action,
+      target,
+      params: maskSecrets(params ?? {}) as object,
+      outcome,
+      detail: detail ?? null,
+      ip: actor.ip ?? null,
+    });
+  }
+
+  async list(filter: AuditFilter, page: number, pageSize: number): Promise<{ items: AuditEntry[]; page: number; pageSize: number; total: number }> {
+    const conditions: SQL[] = [];
+    if (filter.actor) conditions.push(eq(auditLog.actor, filter.actor));
+    if (filter.action) conditions.push(eq(auditLog.action, filter.action));
+    if (filter.outcome) conditions.push(eq(auditLog.outcome, filter.outcome));
+    if (filter.from) conditions.push(gte(auditLog.at, filter.from));
+    if (filter.to) conditions.push(lte(auditLog.at, filter.to));
+    const where = conditions.length ? and(...conditions) : undefined;
+    const [items, totals] = await Promise.all([
+      this.db.select().from(auditLog).where(where).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(pageSize).offset((page - 1) * pageSize),
+      this.db.select({ n: count() }).from(auditLog).where(where),
+    ]);
+    return { items, page, pageSize, total: totals[0]?.n ?? 0 };
+  }
+}

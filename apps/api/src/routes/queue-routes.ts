@@ -1,0 +1,343 @@
+// Queues and their jobs: overview, one queue, jobs by state, one job, actions on queues and selections.
+import { JOB_STATES, type QueueStats } from '@bullpen/jobs';
+import type { Job, Queue } from 'bullmq';
+import { z } from 'zod';
+import { notFound } from '../http/api-error.js';
+import { defineRoute, ok, type Route } from '../http/route-table.js';
+import type { OpsDeps } from '../ops/deps.js';
+import { jobDetail, jobSummary } from '../ops/job-view.js';
+import { emptyBody, idParams, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
+
+/** Jobs one batch of drain/clean touches, and the most batches one request runs. */
+export const BATCH_SIZE = 1_000;
+export const MAX_BATCHES = 100;
+
+const CLEANABLE = ['completed', 'failed', 'delayed', 'wait', 'prioritized'] as const;
+const LISTABLE = JOB_STATES;
+
+type BreakerSummary = { state: 'closed' | 'open' | 'half-open'; instances: Array<{ instanceId: string; state: string; failures: number }> };
+
+const severity = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+export async function breakerSummaries(deps: OpsDeps): Promise<Map<string, BreakerSummary>> {
+  const cluster = await deps.runtime.clusterBreakerStates();
+  const local = deps.runtime.breakerStates().map((b) => ({ ...b, instanceId: deps.runtime.instanceId }));
+  const out = new Map<string, BreakerSummary>();
+  for (const b of [...cluster, ...local]) {
+    const summary = out.get(b.queue) ?? { state: 'closed', instances: [] };
+    if (!summary.instances.some((i) => i.instanceId === b.instanceId)) summary.instances.push({ instanceId: b.instanceId, state: b.state, failures: b.failures });
+    if (severity[b.state] > severity[summary.state]) summary.state = b.state;
+    out.set(b.queue, summary);
+  }
+  return out;
+}
+
+function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, BreakerSummary>) {
+  const definition = deps.runtime.definition(stats.queue);
+  const completed = stats.completedPerMinute[0] ?? 0;
+  const failed = stats.failedPerMinute[0] ?? 0;
+  return {
+    name: stats.queue,
+    description: definition?.description ?? '',
+    counts: stats.counts,
+    paused: stats.paused,
+    completedPerMinute: stats.completedPerMinute,
+    failedPerMinute: stats.failedPerMinute,
+    throughputPerMinute: completed,
+    failureRate: completed + failed > 0 ? failed / (completed + failed) : 0,
+    oldestWaitingMs: stats.oldestWaitingMs,
+    breaker: breakers.get(stats.queue) ?? { state: 'closed', instances: [] },
+    scheduled: Boolean(definition?.schedule ?? definition?.demoSchedule),
+    boardUrl: `${deps.boardPath}/queue/${encodeURIComponent(stats.queue)}`,
+  };
+}
+
+/** The queue a request names, or 404 before anything touches Redis. */
+export function queueOf(deps: OpsDeps, name: string): Queue {
+  const queue = deps.runtime.queue(name);
+  if (!queue) throw notFound('QUEUE_NOT_FOUND', `No queue named "${name.slice(0, 200)}".`);
+  return queue;
+}
+
+async function jobOf(queue: Queue, id: string): Promise<Job> {
+  const job = await queue.getJob(id);
+  if (!job) throw notFound('JOB_NOT_FOUND', `No job "${id}" in queue "${queue.name}".`);
+  return job;
+}
+
+type SelectionOutcome = { id: string; outcome: 'done' | 'not-found' | 'refused'; reason?: string };
+
+async function onSelection(queue: Queue, ids: readonly string[], act: (job: Job) => Promise<void>): Promise<{ results: SelectionOutcome[] }> {
+  const unique = [...new Set(ids)];
+  const results: SelectionOutcome[] = [];
+  for (const id of unique) {
+    const job = await queue.getJob(id);
+    if (!job) {
+      results.push({ id, outcome: 'not-found' });
+      continue;
+    }
+    try {
+      await act(job);
+      results.push({ id, outcome: 'done' });
+    } catch (err) {
+      // BullMQ refuses e.g. retrying a job that is not failed, or removing a locked one.
+      if (err instanceof Error && !/Connection|Stream isn't writeable|MaxRetries/.test(err.message)) {
+        results.push({ id, outcome: 'refused', reason: err.message.slice(0, 300) });
+      } else throw err;
+    }
+  }
+  if (results.every((r) => r.outcome === 'not-found')) throw notFound('JOB_NOT_FOUND', `None of the ${unique.length} selected jobs exist in queue "${queue.name}".`);
+  return { results };
+}
+
+async function cleanInBatches(queue: Queue, state: (typeof CLEANABLE)[number], olderThanMs: number, limit: number): Promise<{ removed: number; complete: boolean }> {
+  let removed = 0;
+  for (let batch = 0; batch < MAX_BATCHES && removed < limit; batch++) {
+    const want = Math.min(BATCH_SIZE, limit - removed);
+    const ids = await queue.clean(olderThanMs, want, state);
+    removed += ids.length;
+    if (ids.length < want) return { removed, complete: true };
+  }
+  return { removed, complete: false };
+}
+
+export function queueRoutes(deps: OpsDeps): Route[] {
+  const guardQueue = ({ params }: { params: { queue: string } }) => void queueOf(deps, params.queue);
+  const queueTarget = ({ params }: { params: { queue: string } }) => `queue:${params.queue}`;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/queues',
+      summary: 'Every queue: counts per state, throughput and failure rate, oldest waiting age, paused, breaker',
+      role: 'viewer',
+      csrf: 'none',
+      handler: async () => {
+        const [stats, breakers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps)]);
+        return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers)), generatedAt: Date.now() });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/queues/:queue',
+      summary: 'One queue, with its type settings and current workers',
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      guard: guardQueue,
+      handler: async ({ params }) => {
+        const [stats, breakers, workers] = await Promise.all([deps.runtime.queueStats(params.queue)!, breakerSummaries(deps), deps.workers.workers()]);
+        const definition = deps.runtime.definition(params.queue)!;
+        return ok({
+          ...describeQueue(deps, stats, breakers),
+          settings: {
+            attempts: definition.attempts ?? 3,
+            backoff: definition.backoff ?? { type: 'exponential', delay: 1_000 },
+            timeoutMs: definition.timeoutMs,
+            concurrency: definition.concurrency ?? 1,
+            exclusive: definition.exclusive ?? false,
+            priority: definition.priority ?? null,
+            schedule: definition.schedule ?? null,
+          },
+          workers: workers.filter((w) => w.queue === params.queue),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/queues/:queue/jobs',
+      summary: 'Jobs of one queue in one state, newest first, one page at a time; `id` finds one job',
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      query: z.strictObject({ state: z.enum(LISTABLE).default('failed'), page, pageSize: pageSize(), id: z.string().min(1).max(256).optional() }),
+      guard: guardQueue,
+      handler: async ({ params, query }) => {
+        const queue = queueOf(deps, params.queue);
+        if (query.id) {
+          const job = await queue.getJob(query.id);
+          const state = job ? await job.getState() : undefined;
+          const items = job && state === query.state ? [jobSummary(job)] : [];
+          return ok({ items, state: query.state, page: 1, pageSize: query.pageSize, total: items.length });
+        }
+        const start = (query.page - 1) * query.pageSize;
+        // Always an explicit end: without one BullMQ loads every job in the state.
+        const [jobs, total] = await Promise.all([queue.getJobs([query.state], start, start + query.pageSize - 1, false), queue.getJobCountByTypes(query.state)]);
+        return ok({ items: jobs.filter(Boolean).map((j) => jobSummary(j as Job)), state: query.state, page: query.page, pageSize: query.pageSize, total });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/queues/:queue/jobs/:id',
+      summary: 'One job: data, options, attempts, stack traces, logs, progress, result, timeline',
+      role: 'viewer',
+      csrf: 'none',
+      params: queueJobParams,
+      guard: guardQueue,
+      handler: async ({ params }) => {
+        const queue = queueOf(deps, params.queue);
+        return ok(await jobDetail(queue, await jobOf(queue, params.id)));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/jobs/:id',
+      summary: 'Finds a job by id across every queue (one lookup per queue)',
+      role: 'viewer',
+      csrf: 'none',
+      params: idParams,
+      handler: async ({ params }) => {
+        const found = await Promise.all(deps.runtime.queueNames.map(async (name) => ({ name, job: await deps.runtime.queue(name)!.getJob(params.id) })));
+        const hits = found.filter((f) => f.job);
+        if (hits.length === 0) throw notFound('JOB_NOT_FOUND', `No job "${params.id}" in any queue.`);
+        return ok({ matches: await Promise.all(hits.map(async (h) => ({ queue: h.name, job: await jobDetail(deps.runtime.queue(h.name)!, h.job as Job) }))) });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/pause',
+      summary: 'Pauses a queue: workers everywhere stop taking its jobs',
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: emptyBody,
+      guard: guardQueue,
+      audit: { action: 'queue.pause', target: queueTarget },
+      handler: async ({ params }) => {
+        await queueOf(deps, params.queue).pause();
+        return ok({ queue: params.queue, paused: true });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/resume',
+      summary: 'Resumes a paused queue',
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: emptyBody,
+      guard: guardQueue,
+      audit: { action: 'queue.resume', target: queueTarget },
+      handler: async ({ params }) => {
+        await queueOf(deps, params.queue).resume();
+        return ok({ queue: params.queue, paused: false });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/drain',
+      summary: `Removes waiting jobs (and delayed ones with {delayed: true}) in batches of ${BATCH_SIZE}; complete=false means call again`,
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: z.strictObject({ delayed: z.boolean().default(false) }).default({ delayed: false }),
+      guard: guardQueue,
+      audit: { action: 'queue.drain', target: queueTarget },
+      handler: async ({ params, body }) => {
+        const queue = queueOf(deps, params.queue);
+        const states = body.delayed ? (['wait', 'prioritized', 'delayed'] as const) : (['wait', 'prioritized'] as const);
+        let removed = 0;
+        let complete = true;
+        for (const state of states) {
+          const result = await cleanInBatches(queue, state, 0, BATCH_SIZE * MAX_BATCHES - removed);
+          removed += result.removed;
+          complete &&= result.complete;
+        }
+        return ok({ queue: params.queue, removed, complete });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/clean',
+      summary: `Removes jobs in one state older than olderThanMs, in batches of ${BATCH_SIZE}, at most \`limit\` per call`,
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: z.strictObject({
+        state: z.enum(CLEANABLE),
+        olderThanMs: z.number().int().min(0).max(366 * 24 * 3600 * 1000),
+        limit: z.number().int().min(1).max(BATCH_SIZE * MAX_BATCHES).default(BATCH_SIZE * MAX_BATCHES),
+      }),
+      guard: guardQueue,
+      audit: { action: 'queue.clean', target: queueTarget },
+      handler: async ({ params, body }) => ok({ queue: params.queue, state: body.state, ...(await cleanInBatches(queueOf(deps, params.queue), body.state, body.olderThanMs, body.limit)) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/retry-failed',
+      summary: `Moves every failed job back to waiting, ${BATCH_SIZE} per Redis call; jobs failing again meanwhile are left alone`,
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: emptyBody,
+      guard: guardQueue,
+      audit: { action: 'queue.retry-failed', target: queueTarget },
+      handler: async ({ params }) => {
+        const queue = queueOf(deps, params.queue);
+        const before = await queue.getJobCountByTypes('failed');
+        // The timestamp bounds the sweep to jobs that had failed when the request came in.
+        await queue.retryJobs({ state: 'failed', count: BATCH_SIZE, timestamp: Date.now() });
+        const after = await queue.getJobCountByTypes('failed');
+        return ok({ queue: params.queue, retried: Math.max(0, before - after) });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/jobs/retry',
+      summary: 'Retries the selected failed jobs',
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: jobIdSelection,
+      guard: guardQueue,
+      audit: { action: 'jobs.retry', target: queueTarget },
+      handler: async ({ params, body }) => ok(await onSelection(queueOf(deps, params.queue), body.ids, (job) => job.retry('failed'))),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/jobs/remove',
+      summary: 'Removes the selected jobs (active jobs, being locked, are refused)',
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: jobIdSelection,
+      guard: guardQueue,
+      audit: { action: 'jobs.remove', target: queueTarget },
+      handler: async ({ params, body }) => {
+        const queue = queueOf(deps, params.queue);
+        return ok(
+          await onSelection(queue, body.ids, async (job) => {
+            if ((await queue.remove(job.id!)) !== 1) throw new Error('the job is locked by a worker or could not be removed');
+          }),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/jobs/promote',
+      summary: 'Runs the selected delayed jobs now',
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: jobIdSelection,
+      guard: guardQueue,
+      audit: { action: 'jobs.promote', target: queueTarget },
+      handler: async ({ params, body }) => ok(await onSelection(queueOf(deps, params.queue), body.ids, (job) => job.promote())),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/queues/:queue/breaker/reset',
+      summary: "Closes the queue's circuit breaker on every instance",
+      role: 'operator',
+      csrf: 'token',
+      params: queueParams,
+      body: emptyBody,
+      guard: guardQueue,
+      audit: { action: 'queue.breaker-reset', target: queueTarget },
+      handler: async ({ params }) => {
+        await deps.runtime.resetBreaker(params.queue);
+        return ok({ queue: params.queue, breaker: 'closed' });
+      },
+    }),
+  ];
+}
+

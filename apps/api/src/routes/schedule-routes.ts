@@ -1,0 +1,68 @@
+import { notFound } from '../http/api-error.js';
+import { defineRoute, ok, type Route } from '../http/route-table.js';
+import type { OpsDeps } from '../ops/deps.js';
+import { emptyBody, idParams } from './schemas.js';
+
+export function scheduleRoutes(deps: OpsDeps): Route[] {
+  // A schedule id is the queue name of a type that has a cadence.
+  const guardSchedule = ({ params }: { params: { id: string } }) => {
+    const definition = deps.runtime.definition(params.id);
+    if (!definition || !(definition.schedule ?? definition.demoSchedule)) throw notFound('SCHEDULE_NOT_FOUND', `No schedule "${params.id.slice(0, 200)}".`);
+  };
+  const target = ({ params }: { params: { id: string } }) => `schedule:${params.id}`;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/schedules',
+      summary: 'Job schedulers: pattern or interval, time zone, next and last run, paused',
+      role: 'viewer',
+      csrf: 'none',
+      handler: async () => ok({ schedules: await deps.runtime.schedules() }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/schedules/:id/trigger',
+      summary: 'Runs a scheduled type now, outside its cadence',
+      role: 'operator',
+      csrf: 'token',
+      params: idParams,
+      body: emptyBody,
+      guard: guardSchedule,
+      audit: { action: 'schedule.trigger', target },
+      handler: async ({ params }) => {
+        const job = await deps.runtime.triggerSchedule(params.id);
+        return ok({ id: params.id, jobId: job.id }, 202);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/schedules/:id/pause',
+      summary: 'Removes the scheduler until resumed; reconciliation at start leaves it paused',
+      role: 'operator',
+      csrf: 'token',
+      params: idParams,
+      body: emptyBody,
+      guard: guardSchedule,
+      audit: { action: 'schedule.pause', target },
+      handler: async ({ params }) => {
+        await deps.runtime.pauseSchedule(params.id);
+        return ok({ id: params.id, paused: true });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/schedules/:id/resume',
+      summary: 'Restores the scheduler with its current cadence',
+      role: 'operator',
+      csrf: 'token',
+      params: idParams,
+      body: emptyBody,
+      guard: guardSchedule,
+      audit: { action: 'schedule.resume', target },
+      handler: async ({ params }) => {
+        await deps.runtime.resumeSchedule(params.id);
+        return ok({ id: params.id, paused: false });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,119 @@
+// Test support for the API's integration tests (imported only by *.int.test.ts): a real runtime on a
+// fresh queue prefix, a fresh PostgreSQL database, an app, one signed-in user per role, and a cleanup
+// that drops the database and deletes the prefix's keys with SCAN.
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
+import { createRedis, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeRoles } from '@bullpen/jobs';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import request from 'supertest';
+import { createApp, type OpsApp } from './app.js';
+import { createUser } from './auth/users.js';
+import { loadConfig, type Config } from './config.js';
+import type { OpsRole } from './auth/roles.js';
+
+export const PASSWORDS: Record<OpsRole, string> = { viewer: 'viewer-password-1', operator: 'operator-password-1', admin: 'admin-password-123' };
+
+export interface Credentials {
+  cookie: string;
+  csrfToken: string;
+}
+
+export interface Harness {
+  app: OpsApp;
+  runtime: JobRuntime;
+  database: TestDatabase;
+  config: Config;
+  prefix: string;
+  redisUrl: string;
+  as: Record<OpsRole, Credentials>;
+  login(username: string, password: string): Promise<Credentials>;
+  close(): Promise<void>;
+}
+
+export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+export async function startHarness(options: {
+  definitions: readonly AnyJobDefinition[];
+  roles?: RuntimeRoles;
+  redisUrl?: string;
+  env?: Record<string, string>;
+  eventsIntervalMs?: number;
+  prefix?: string;
+  database?: TestDatabase;
+}): Promise<Harness> {
+  const prefix = options.prefix ?? `bpapi-${randomBytes(5).toString('hex')}`;
+  const redisUrl = options.redisUrl ?? testRedisUrl;
+  const database = options.database ?? (await createTestDatabase());
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', INSTANCE_ID: `test-${prefix}`, ...options.env });
+  const runtime = await startRuntime({
+    redisUrl,
+    prefix,
+    definitions: options.definitions,
+    db: database.db,
+    logger,
+    instanceId: config.INSTANCE_ID,
+    roles: options.roles ?? { worker: false, scheduler: false },
+    drainTimeoutMs: 5_000,
+    connectTimeoutMs: 5_000,
+  });
+  const app = createApp({ config, runtime, database, logger, version: 'test', eventsIntervalMs: options.eventsIntervalMs ?? 100 });
+  await createUser(database.db, { username: 'viewer', password: PASSWORDS.viewer, role: 'viewer' });
+  await createUser(database.db, { username: 'operator', password: PASSWORDS.operator, role: 'operator' });
+
+  const login = async (username: string, password: string): Promise<Credentials> => {
+    const res = await request(app).post('/api/v1/auth/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+    return { cookie, csrfToken: (res.body as { csrfToken: string }).csrfToken };
+  };
+  const as = {
+    viewer: await login('viewer', PASSWORDS.viewer),
+    operator: await login('operator', PASSWORDS.operator),
+    admin: await login('admin', PASSWORDS.admin),
+  };
+  return {
+    app,
+    runtime,
+    database,
+    config,
+    prefix,
+    redisUrl,
+    as,
+    login,
+    async close() {
+      await app.dispose();
+      await runtime.close();
+      const redis = createRedis(redisUrl, 'worker');
+      try {
+        await deleteKeys(redis, `${prefix}:*`);
+      } finally {
+        redis.disconnect();
+      }
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value; fails after `timeoutMs`. For state with no event to await. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
