@@ -13,11 +13,14 @@ const bool = z
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().max(3_600_000).default(fallback);
 
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** 0 picks a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Bind address. */
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
   /** Unset: the embedded PGlite database under PGLITE_DATA_DIR. */
+  /** How long start waits for Redis before giving up with a clear message. */
+  REDIS_CONNECT_TIMEOUT_MS: milliseconds(10_000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres:// URL' }).optional(),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   QUEUE_PREFIX: z

@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, demoFailureQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -33,11 +33,12 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       instanceId: config.INSTANCE_ID,
       roles: { worker: config.ROLES.has('worker'), scheduler: config.ROLES.has('scheduler') },
       demo: config.DEMO,
-      failureInjection: config.DEMO ? { rate: config.DEMO_FAILURE_RATE, queues: [] } : undefined,
+      failureInjection: config.DEMO ? { rate: config.DEMO_FAILURE_RATE, queues: demoFailureQueues } : undefined,
       drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
       lockDurationMs: config.LOCK_DURATION_MS,
       stalledIntervalMs: config.STALLED_INTERVAL_MS,
       maxActiveJobs: config.MAX_ACTIVE_JOBS,
+      connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
       deadLetterSweepEveryMs: config.DEMO ? 15_000 : 60_000,
       outboxSweepEveryMs: config.DEMO ? 10_000 : 30_000,
     });

@@ -128,3 +128,54 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  readonly running: boolean;
+}
+
+/** A private redis-server on its own port (no persistence), for tests that stop Redis or own the keyspace. */
+export async function startRedisServer(port = 6390 + Math.floor(Math.random() * 2000)): Promise<RedisServer> {
+  const { spawn } = await import('node:child_process');
+  let child: import('node:child_process').ChildProcess | undefined;
+  const start = async () => {
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis-server on ${port} did not start within 10 s`)), 10_000);
+      let output = '';
+      proc.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`redis-server on ${port} exited with ${code}: ${output.slice(-500)}`));
+      });
+    });
+  };
+  const stop = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    get running() {
+      return child !== undefined && child.exitCode === null;
+    },
+  };
+}
