@@ -179,14 +179,14 @@ export class JobRuntime {
         throw new Error(`Two job types use the queue "${definition.queue}"; each type needs its own queue.`);
       }
       this.definitions.set(definition.queue, definition);
-      this.queues.set(
-        definition.queue,
-        new Queue(definition.queue, {
-          connection: this.redis,
-          prefix: options.prefix,
-          defaultJobOptions: this.jobOptions(definition),
-        }),
-      );
+      const queue = new Queue(definition.queue, {
+        connection: this.redis,
+        prefix: options.prefix,
+        defaultJobOptions: this.jobOptions(definition),
+      });
+      // Connection errors surface on the shared connection (logged above) and as rejected calls.
+      queue.on('error', () => undefined);
+      this.queues.set(definition.queue, queue);
     }
   }
 
