@@ -54,14 +54,17 @@ export async function executeAttempt(
   }
 
   const controller = new AbortController();
-  const timeoutError = new JobTimeoutError(definition.queue, definition.timeoutMs);
+  // Errors are built only when the deadline passes: capturing a stack on every attempt is costly.
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) controller.abort(options.signal.reason);
-  const timer = setTimeout(() => controller.abort(timeoutError), definition.timeoutMs);
+  const timer = setTimeout(() => controller.abort(new JobTimeoutError(definition.queue, definition.timeoutMs)), definition.timeoutMs);
   // The processor may ignore its signal; the attempt still ends at the deadline.
   const aborted = new Promise<never>((_, reject) => {
-    const fail = () => reject(controller.signal.reason instanceof Error ? controller.signal.reason : timeoutError);
+    const fail = () => {
+      const reason: unknown = controller.signal.reason;
+      reject(reason instanceof Error ? reason : new JobTimeoutError(definition.queue, definition.timeoutMs));
+    };
     if (controller.signal.aborted) fail();
     else controller.signal.addEventListener('abort', fail, { once: true });
   });
