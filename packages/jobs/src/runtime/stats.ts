@@ -36,14 +36,28 @@ export async function queueStats(queue: Queue, client: Redis, now = Date.now()):
     queue: queue.name,
     counts: Object.fromEntries(JOB_STATES.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>,
     paused,
-    completedPerMinute: padMinutes(completed.data),
-    failedPerMinute: padMinutes(failed.data),
+    completedPerMinute: perMinute(completed, now),
+    failedPerMinute: perMinute(failed, now),
     oldestWaitingMs: oldestTimestamp ? Math.max(0, now - Number(oldestTimestamp)) : null,
   };
 }
 
-function padMinutes(data: number[]): number[] {
-  const minutes = data.slice(0, METRIC_MINUTES).map(Number);
-  while (minutes.length < METRIC_MINUTES) minutes.push(0);
+type Metrics = Awaited<ReturnType<Queue['getMetrics']>>;
+
+/**
+ * Aligns BullMQ's metrics to the current minute, newest first. BullMQ flushes a minute's count into
+ * its list only when a job finishes in a later minute: until then the count since `prevTS` is pending
+ * in `meta`, and minutes with no finished job have no entry at all yet.
+ */
+export function perMinute(metrics: Metrics, now: number): number[] {
+  const minutes = new Array<number>(METRIC_MINUTES).fill(0);
+  const { count, prevTS, prevCount } = metrics.meta;
+  if (!prevTS) return minutes;
+  const lag = Math.floor(now / 60_000) - Math.floor(prevTS / 60_000);
+  const place = (index: number, value: number) => {
+    if (index >= 0 && index < METRIC_MINUTES) minutes[index] = value;
+  };
+  place(lag, count - prevCount);
+  metrics.data.forEach((value, j) => place(lag + 1 + j, Number(value)));
   return minutes;
 }

@@ -1,0 +1,93 @@
+import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
+import { QueueEvents } from 'bullmq';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineJob } from '../definition.js';
+import { deletePrefix, redisUrl, silentLogger, uniquePrefix } from '../../test/support.js';
+import { startRuntime, type JobRuntime } from './runtime.js';
+
+const prefix = uniquePrefix('stats');
+
+const counted = defineJob({
+  queue: 'counted',
+  description: 'completes or fails as its input says',
+  attempts: 1,
+  timeoutMs: 1_000,
+  breaker: { threshold: 1_000 },
+  input: z.object({ fail: z.boolean().default(false) }),
+  async process({ input }) {
+    if (input.fail) throw new Error('asked to fail');
+    return { summary: 'done' };
+  },
+});
+const idle = defineJob({ queue: 'idle', description: 'no worker takes these', timeoutMs: 1_000, input: z.object({}).loose(), process: async () => ({ summary: '' }) });
+
+describe('queue statistics', () => {
+  let database: TestDatabase;
+  let runtime: JobRuntime;
+  let events: QueueEvents;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    runtime = await startRuntime({ redisUrl, prefix, definitions: [counted, idle], db: database.db, logger: silentLogger, roles: { worker: true, scheduler: false } });
+    // Nothing consumes `idle` in this test: pause it so its jobs stay waiting.
+    await runtime.queue('idle')!.pause();
+    events = new QueueEvents(counted.queue, { connection: { url: redisUrl }, prefix });
+    await events.waitUntilReady();
+  });
+  afterAll(async () => {
+    await events?.close();
+    await runtime?.close();
+    await database?.drop();
+    await deletePrefix(prefix);
+  });
+
+  it('counts jobs per state and per minute, and reports the oldest waiting job', async () => {
+    const ok = await Promise.all([1, 2, 3].map(() => runtime.enqueue(counted.queue, { fail: false })));
+    const bad = await Promise.all([1, 2].map(() => runtime.enqueue(counted.queue, { fail: true })));
+    await Promise.all(ok.map((j) => j.waitUntilFinished(events, 5_000)));
+    await Promise.all(bad.map((j) => j.waitUntilFinished(events, 5_000).catch(() => undefined)));
+    const enqueuedAt = Date.now();
+    await runtime.enqueue('idle');
+    await runtime.enqueue('idle');
+    await runtime.enqueue('idle', {}, { delay: 60_000 });
+
+    const stats = await runtime.stats();
+    expect(stats.map((s) => s.queue).sort()).toEqual(['bullpen-dead-letter-reconciliation', 'bullpen-outbox-relay', 'counted', 'idle']);
+    const countedStats = stats.find((s) => s.queue === 'counted')!;
+    expect(countedStats.counts).toMatchObject({ completed: 3, failed: 2, active: 0, waiting: 0, delayed: 0 });
+    expect(countedStats.completedPerMinute.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(countedStats.failedPerMinute.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(countedStats.completedPerMinute).toHaveLength(15);
+    expect(countedStats.oldestWaitingMs).toBeNull();
+
+    const idleStats = stats.find((s) => s.queue === 'idle')!;
+    expect(idleStats.paused).toBe(true);
+    expect(idleStats.counts).toMatchObject({ waiting: 2, delayed: 1 });
+    expect(idleStats.oldestWaitingMs).toBeGreaterThanOrEqual(0);
+    expect(idleStats.oldestWaitingMs).toBeLessThanOrEqual(Date.now() - enqueuedAt + 1_000);
+  });
+
+  it('costs the same number of Redis commands whatever the number of jobs', async () => {
+    const queue = runtime.queue('idle')!;
+    const commandsForStats = async () => {
+      const redis = runtime.redis as unknown as { sendCommand: (...args: unknown[]) => unknown };
+      const original = redis.sendCommand;
+      let commands = 0;
+      redis.sendCommand = function (this: unknown, ...args: unknown[]) {
+        commands += 1;
+        return original.apply(this, args);
+      };
+      try {
+        await runtime.queueStats('idle');
+      } finally {
+        redis.sendCommand = original;
+      }
+      return commands;
+    };
+    const few = await commandsForStats();
+    await queue.addBulk(Array.from({ length: 5_000 }, () => ({ name: 'idle', data: {} })));
+    const many = await commandsForStats();
+    expect(many).toBe(few);
+    expect(few).toBeLessThanOrEqual(8);
+  });
+});
