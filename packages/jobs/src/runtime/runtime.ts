@@ -167,7 +167,7 @@ export class JobRuntime {
     const system = systemJobs(
       {
         reconcileDeadLetters: () => this.reconcileDeadLetters(),
-        relayOutbox: () => relayOutbox(options.db, (name) => this.queues.get(name)),
+        relayOutbox: () => this.relayOutbox(),
       },
       {
         deadLetterSweepEveryMs: options.deadLetterSweepEveryMs ?? 60_000,
@@ -432,6 +432,11 @@ export class JobRuntime {
   /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
   reconcileDeadLetters(): Promise<number> {
     return this.deadLetters.reconcile([...this.queues.values()], this.redis, this.keys);
+  }
+
+  /** Relays committed outbox rows into their queues now (the scheduled sweep does this too). */
+  relayOutbox(): Promise<number> {
+    return relayOutbox(this.options.db, (name) => this.queues.get(name));
   }
 
   // ---- acting --------------------------------------------------------------------------------
