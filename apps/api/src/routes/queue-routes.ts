@@ -6,6 +6,7 @@ import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { jobDetail, jobSummary } from '../ops/job-view.js';
+import { readOverview } from '../ops/overview.js';
 import { emptyBody, idParams, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
 
 /** Jobs one batch of drain/clean touches, and the most batches one request runs. */
@@ -112,7 +113,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       role: 'viewer',
       csrf: 'none',
       handler: async () => {
-        const [stats, breakers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps)]);
+        const [stats, breakers] = await Promise.all([readOverview(deps.runtime), breakerSummaries(deps)]);
         return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers)), generatedAt: Date.now() });
       },
     }),
