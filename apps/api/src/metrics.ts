@@ -71,8 +71,8 @@ export class OpsMetrics {
       for (const s of stats) {
         for (const [state, n] of Object.entries(s.counts)) this.jobs.set({ queue: s.queue, state }, n);
         this.paused.set({ queue: s.queue }, s.paused ? 1 : 0);
-        this.completedRate.set({ queue: s.queue }, s.completedPerMinute[0] ?? 0);
-        this.failedRate.set({ queue: s.queue }, s.failedPerMinute[0] ?? 0);
+        this.completedRate.set({ queue: s.queue }, s.completedPerMinute[1] ?? 0);
+        this.failedRate.set({ queue: s.queue }, s.failedPerMinute[1] ?? 0);
       }
       for (const b of [...breakers, ...this.runtime.breakerStates().map((b) => ({ ...b, instanceId: this.runtime.instanceId }))]) {
         this.breaker.set({ queue: b.queue, instance: b.instanceId }, BREAKER_VALUE[b.state]);

@@ -15,12 +15,23 @@ const KEY_OF: Record<JobState, string> = {
   failed: 'failed',
   'waiting-children': 'waiting-children',
 };
-const PER_QUEUE = JOB_STATES.length + 4;
+const PER_QUEUE = JOB_STATES.length + 6;
 
-function minutes(data: unknown): number[] {
-  const points = (Array.isArray(data) ? data : []).slice(0, METRIC_MINUTES).map((v) => Number(v) || 0);
-  while (points.length < METRIC_MINUTES) points.push(0);
-  return points;
+/**
+ * Newest minute first, aligned to `now` exactly as perMinute() in @bullpen/jobs stats.ts does: BullMQ
+ * keeps the current minute's count pending in the metrics hash until a job finishes in a later minute.
+ */
+function minutes(meta: unknown, data: unknown, now: number): number[] {
+  const out = new Array<number>(METRIC_MINUTES).fill(0);
+  const [count, prevTS, prevCount] = (Array.isArray(meta) ? meta : []).map((v) => Number(v) || 0);
+  if (!prevTS) return out;
+  const lag = Math.floor(now / 60_000) - Math.floor(prevTS / 60_000);
+  const place = (index: number, value: number) => {
+    if (index >= 0 && index < METRIC_MINUTES) out[index] = value;
+  };
+  place(lag, (count ?? 0) - (prevCount ?? 0));
+  (Array.isArray(data) ? data : []).forEach((value, j) => place(lag + 1 + j, Number(value) || 0));
+  return out;
 }
 
 function unwrap(replies: Array<[Error | null, unknown]> | null): unknown[] {
@@ -41,7 +52,9 @@ export async function readOverview(runtime: JobRuntime, names: readonly string[]
       else first.zcard(key);
     }
     first.hexists(`${base}meta`, 'paused');
+    first.hmget(`${base}metrics:completed`, 'count', 'prevTS', 'prevCount');
     first.lrange(`${base}metrics:completed:data`, 0, METRIC_MINUTES - 1);
+    first.hmget(`${base}metrics:failed`, 'count', 'prevTS', 'prevCount');
     first.lrange(`${base}metrics:failed:data`, 0, METRIC_MINUTES - 1);
     // The wait list grows at the head; its tail is the oldest waiting job.
     first.lindex(`${base}wait`, -1);
@@ -61,8 +74,8 @@ export async function readOverview(runtime: JobRuntime, names: readonly string[]
       queue: queue.name,
       counts: Object.fromEntries(JOB_STATES.map((state, s) => [state, Number(row[s]) || 0])) as Record<JobState, number>,
       paused: row[JOB_STATES.length] === 1,
-      completedPerMinute: minutes(row[JOB_STATES.length + 1]),
-      failedPerMinute: minutes(row[JOB_STATES.length + 2]),
+      completedPerMinute: minutes(row[JOB_STATES.length + 1], row[JOB_STATES.length + 2], now),
+      failedPerMinute: minutes(row[JOB_STATES.length + 3], row[JOB_STATES.length + 4], now),
       oldestWaitingMs: oldest ? Math.max(0, now - Number(oldest)) : null,
     };
   });

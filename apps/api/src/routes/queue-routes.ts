@@ -35,8 +35,9 @@ export async function breakerSummaries(deps: OpsDeps): Promise<Map<string, Break
 
 function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, BreakerSummary>) {
   const definition = deps.runtime.definition(stats.queue);
-  const completed = stats.completedPerMinute[0] ?? 0;
-  const failed = stats.failedPerMinute[0] ?? 0;
+  // Index 0 is the minute in progress; 1 is the last full minute.
+  const completed = stats.completedPerMinute[1] ?? 0;
+  const failed = stats.failedPerMinute[1] ?? 0;
   return {
     name: stats.queue,
     description: definition?.description ?? '',

@@ -22,8 +22,9 @@ export const opsUsers = pgTable(
 
 /**
  * Signed-in sessions. The cookie holds a random token; the row is keyed by its SHA-256, so a copy of
- * this table does not let anyone sign in. Kept in PostgreSQL rather than Redis so that signing in and
- * being told "Redis is unavailable" still work while Redis is down.
+ * this table does not let anyone sign in. Kept in PostgreSQL rather than Redis so that a signed-in
+ * operator stays signed in through a Redis outage and is told "Redis is unavailable" (503), not asked
+ * to sign in again. (Signing in itself needs Redis: the login rate limit lives there.)
  */
 export const opsSessions = pgTable(
   'ops_sessions',
