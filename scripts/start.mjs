@@ -13,7 +13,8 @@
 // rather than twice (terminal and forward).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -259,6 +260,22 @@ function runApp(script, env) {
   });
 }
 
+/**
+ * The console login for this checkout: ADMIN_PASSWORD when set, otherwise a password generated on the
+ * first start and kept in .data/admin-password (readable by this user only), so every later
+ * `npm start` can print it again.
+ */
+function demoLogin() {
+  const username = process.env.ADMIN_USER || 'admin';
+  if (process.env.ADMIN_PASSWORD) return { username, password: process.env.ADMIN_PASSWORD, source: 'ADMIN_PASSWORD' };
+  const file = path.join(root, '.data', 'admin-password');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return { username, password: readFileSync(file, 'utf8').trim(), source: path.relative(root, file) };
+}
+
 async function main() {
   if (!dryRun) {
     process.on('SIGINT', onSignal);
@@ -274,7 +291,8 @@ async function main() {
   await ensureRedis();
   if (stopRequested) return 0;
 
-  const env = { ...process.env, DEMO: process.env.DEMO ?? 'true' };
+  const login = dryRun ? null : demoLogin();
+  const env = { ...process.env, DEMO: process.env.DEMO ?? 'true', ...(login ? { ADMIN_USER: login.username, ADMIN_PASSWORD: login.password } : {}) };
   const seed = path.join('apps', 'api', 'dist', 'seed.js');
   const app = path.join('apps', 'api', 'dist', 'main.js');
   say(`$ ${path.relative(root, appNode)} ${seed}`);
@@ -291,6 +309,7 @@ async function main() {
     return seedCode;
   }
   if (stopRequested) return 0;
+  say(`Log in as "${login.username}" with password "${login.password}" (from ${login.source}).`);
   return runApp(app, env);
 }
 

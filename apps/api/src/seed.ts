@@ -6,7 +6,7 @@ import { generateWorld, isWorldEmpty } from '@bullpen/jobs';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-const DEMO_SEED = 20_261_128;
+const DEMO_SEED = 1_128;
 
 async function seed(): Promise<void> {
   let config;

@@ -33,7 +33,11 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       instanceId: config.INSTANCE_ID,
       roles: { worker: config.ROLES.has('worker'), scheduler: config.ROLES.has('scheduler') },
       demo: config.DEMO,
-      failureInjection: config.DEMO ? { rate: config.DEMO_FAILURE_RATE, queues: demoFailureQueues } : undefined,
+      // Demo: a few poisoned jobs become dead letters, and a 2.5-minute outage from the first minute
+      // (then every 15) opens breakers, so operators see the failure paths at once.
+      failureInjection: config.DEMO
+        ? { rate: config.DEMO_FAILURE_RATE, queues: demoFailureQueues, outage: { afterMs: 60_000, forMs: 150_000, everyMs: 900_000 } }
+        : undefined,
       drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
       lockDurationMs: config.LOCK_DURATION_MS,
       stalledIntervalMs: config.STALLED_INTERVAL_MS,

@@ -12,3 +12,4 @@ export { queueStats, JOB_STATES, METRIC_MINUTES, type QueueStats, type JobState 
 export { bullpenKeys, type BullpenKeys } from './runtime/keys.js';
 export { createRedis } from './runtime/connection.js';
 export { reconcileSchedulers } from './runtime/scheduler.js';
+export { failureDecider, type FailureInjection } from './runtime/failure-injection.js';

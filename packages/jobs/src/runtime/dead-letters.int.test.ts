@@ -63,7 +63,7 @@ describe('dead letters', () => {
     await deletePrefix(prefix);
   });
 
-  const lettersFor = (jobId: string, queue = flakyLedger.queue) =>
+  const lettersFor = (jobId: string, queue: string = flakyLedger.queue) =>
     database.db.select().from(deadLetters).where(and(eq(deadLetters.queue, queue), eq(deadLetters.jobId, jobId)));
 
   it('retries a failing job with its backoff, then records exactly one dead letter with the whole error', async () => {

@@ -28,8 +28,8 @@ export interface ExecuteOptions {
   progress?: ((value: number | Record<string, unknown>) => Promise<void>) | undefined;
   /** Called when the processor wrote to the outbox, so the caller can relay right after the attempt. */
   onOutboxWrite?: (() => void) | undefined;
-  /** Probability (0–1) of failing the attempt on purpose before the processor runs. Demo mode only. */
-  failureRate?: number | undefined;
+  /** Fail the attempt on purpose before the processor runs (demo mode's failure injection). */
+  injectFailure?: boolean | undefined;
 }
 
 /**
@@ -49,7 +49,7 @@ export async function executeAttempt(
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     );
   }
-  if (options.failureRate && Math.random() < options.failureRate) {
+  if (options.injectFailure) {
     throw new InjectedFailureError(definition.queue);
   }
 

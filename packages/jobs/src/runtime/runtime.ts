@@ -24,6 +24,7 @@ import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-br
 import { createRedis } from './connection.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
+import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
 import { bullpenKeys, type BullpenKeys } from './keys.js';
 import { relayOutbox } from './outbox.js';
 import { activeSchedule, reconcileSchedulers, repeatOptions } from './scheduler.js';
@@ -51,8 +52,8 @@ export interface RuntimeOptions {
   instanceId?: string | undefined;
   /** Use each type's demo cadence. Default false. */
   demo?: boolean | undefined;
-  /** Fail this share of attempts on purpose for the listed queues (demo mode). */
-  failureInjection?: { rate: number; queues: readonly string[] } | undefined;
+  /** Deliberate failures for the listed queues (demo mode): see failure-injection.ts. */
+  failureInjection?: FailureInjection | undefined;
   /** How long close() waits for active jobs. Default 25 000 ms. */
   drainTimeoutMs?: number | undefined;
   /** BullMQ lock duration: how soon a dead worker's jobs count as stalled. Default 30 000 ms. */
@@ -146,6 +147,7 @@ export class JobRuntime {
   private readonly workers: Worker[] = [];
   private readonly breakers = new Map<string, JobBreaker>();
   private readonly slots: PQueue | undefined;
+  private readonly shouldFail: FailureDecider;
   private readonly log: Logger;
   private readonly startedAt = Date.now();
   private workerRedis: Redis | undefined;
@@ -163,6 +165,7 @@ export class JobRuntime {
     this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));
     this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log);
     this.slots = options.maxActiveJobs ? new PQueue({ concurrency: options.maxActiveJobs }) : undefined;
+    this.shouldFail = failureDecider(options.failureInjection, this.startedAt);
 
     const system = systemJobs(
       {
@@ -289,7 +292,6 @@ export class JobRuntime {
   private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, signal?: AbortSignal): Promise<JobResult> {
     const attempt = job.attemptsMade + 1;
     const log = this.log.child({ queue: definition.queue, jobId: job.id, attempt });
-    const injection = this.options.failureInjection;
     let wroteOutbox = false;
     const run = () =>
       executeAttempt(
@@ -300,7 +302,7 @@ export class JobRuntime {
           log,
           signal,
           progress: (value) => job.updateProgress(value),
-          failureRate: injection?.queues.includes(definition.queue) ? injection.rate : 0,
+          injectFailure: this.shouldFail(definition.queue, job.id ?? ''),
           onOutboxWrite: () => {
             wroteOutbox = true;
           },
