@@ -3,12 +3,22 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
+import type { SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
 /** The common face of both drivers: code written against it runs on PGlite and on a PostgreSQL server. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** Anything that can run a statement: the database or an open transaction on it. */
+export type Executor = Pick<Database, 'execute'>;
+
+/** Runs a statement and returns its rows (both drivers answer `{ rows }`; the common type does not say so). */
+export async function rowsOf<Row = Record<string, unknown>>(db: Executor, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] };
+  return result.rows;
+}
 
 export interface DatabaseOptions {
   /** A postgres:// URL. When absent, the embedded PGlite database is used. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPgliteTestDatabase, createTestDatabase } from './testing.js';
 import { readFileSync } from 'node:fs';
+import { rowsOf } from './client.js';
 import { migrate, migrationsFolder } from './migrate.js';
 
 const tablesQuery = sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`;
@@ -18,14 +19,14 @@ describe('migrations', () => {
     const embedded = await createPgliteTestDatabase();
     cleanups.push(() => embedded.close());
 
-    const serverTables = (await server.db.execute(tablesQuery)).rows;
-    const embeddedTables = (await embedded.db.execute(tablesQuery)).rows;
-    expect(serverTables.map((r) => r.table_name)).toContain('dead_letters');
+    const serverTables = await rowsOf<{ table_name: string }>(server.db, tablesQuery);
+    const embeddedTables = await rowsOf<{ table_name: string }>(embedded.db, tablesQuery);
+    expect(serverTables.map((r) => r.table_name)).toEqual(expect.arrayContaining(['dead_letters', 'outbox', 'tax_bills', 'audit_log']));
     expect(embeddedTables).toEqual(serverTables);
 
     await migrate(server);
     await migrate(embedded);
-    expect((await server.db.execute(tablesQuery)).rows).toEqual(serverTables);
+    expect(await rowsOf(server.db, tablesQuery)).toEqual(serverTables);
   });
 
   it('run safely from several connections at once', async () => {
@@ -35,9 +36,9 @@ describe('migrations', () => {
     const others = await Promise.all([1, 2, 3].map(() => openDatabase({ url: first.url })));
     await Promise.all(others.map((h) => migrate(h)));
     await Promise.all(others.map((h) => h.close()));
-    const count = await first.db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+    const [count] = await rowsOf<{ n: number }>(first.db, sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
     const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
     // Each migration applied exactly once although four connections raced to apply them.
-    expect(count.rows[0]?.n).toBe(journal.entries.length);
+    expect(count?.n).toBe(journal.entries.length);
   });
 });

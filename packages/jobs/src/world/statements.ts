@@ -1,17 +1,10 @@
-import type { Database } from '@bullpen/db';
+import { rowsOf, type Database, type Executor } from '@bullpen/db';
 import type { SQL } from 'drizzle-orm';
 
-/** The database or an open transaction on it: whatever can run a statement. */
-export type Executor = Pick<Database, 'execute'>;
+export { rowsOf, type Executor };
 
 /** An open transaction, as drizzle hands it to `db.transaction(async (tx) => …)`. */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-/** Runs a statement and returns its rows (both drivers answer `{ rows }`; the common type does not say so). */
-export async function rowsOf<Row = Record<string, unknown>>(db: Executor, query: SQL): Promise<Row[]> {
-  const result = (await db.execute(query)) as unknown as { rows: Row[] };
-  return result.rows;
-}
 
 /**
  * Runs a statement that returns one row of counts (set-based statements end in `SELECT count(*) …`),
