@@ -1,7 +1,6 @@
 // Redis goes away mid-test (a private redis-server, stopped and restarted): API routes answer 503
 // REDIS_UNAVAILABLE quickly, never 500 and never a hang; sessions (PostgreSQL) still work; readiness
 // says so; and everything recovers when Redis returns.
-import { once } from 'node:events';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, startRedisServer, type Harness, type RedisServer } from './test-harness.js';
@@ -29,7 +28,7 @@ describe('Redis outage', () => {
     for (const path of reads) expect((await request(h.app).get(path).set('Cookie', viewer.cookie)).status, path).toBe(path.endsWith('/1') ? 404 : 200);
 
     const cached = ['/api/v1/workers', '/api/v1/instances'];
-    const closed = once(h.runtime.redis, 'close');
+    const closed = new Promise<void>((resolve) => h.runtime.redis.once('close', () => resolve()));
     await redisServer.stop();
     await closed;
 
@@ -55,7 +54,9 @@ describe('Redis outage', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('bullpen_redis_up 0');
 
-    const ready = once(h.runtime.redis, 'ready');
+    // Not events.once(): it rejects on the connection's 'error' events, which go on (ECONNREFUSED)
+    // until the server is back, and that rejection would be unhandled while start() is awaited.
+    const ready = new Promise<void>((resolve) => h.runtime.redis.once('ready', () => resolve()));
     await redisServer.start();
     await Promise.race([ready, new Promise((_r, reject) => setTimeout(() => reject(new Error('Redis connection did not come back within 15 s')), 15_000).unref())]);
     for (const path of reads) expect((await request(h.app).get(path).set('Cookie', viewer.cookie)).status, path).toBe(path.endsWith('/1') ? 404 : 200);
