@@ -8,7 +8,7 @@ export { executeAttempt, type Attempt } from './runtime/executor.js';
 export { JobRuntime, startRuntime, HEARTBEAT_STALE_MS, type RuntimeOptions, type RuntimeRoles, type ScheduleInfo, type InstanceHeartbeat, type CloseResult } from './runtime/runtime.js';
 export { JobBreaker, BreakerOpenError, type BreakerSnapshot, type BreakerState } from './runtime/circuit-breaker.js';
 export { DeadLetterStore, MAX_PAGE_SIZE, MAX_BULK, type DeadLetter, type DeadLetterFilter, type DeadLetterGroup, type DeadLetterSelection, type ReplayOutcome, type Page } from './runtime/dead-letters.js';
-export { queueStats, JOB_STATES, METRIC_MINUTES, type QueueStats, type JobState } from './runtime/stats.js';
+export { readQueueStats, perMinute, JOB_STATES, METRIC_MINUTES, type QueueStats, type JobState } from './runtime/stats.js';
 export { bullpenKeys, type BullpenKeys } from './runtime/keys.js';
 export { createRedis } from './runtime/connection.js';
 export { reconcileSchedulers } from './runtime/scheduler.js';

@@ -6,7 +6,6 @@ import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { jobDetail, jobSummary } from '../ops/job-view.js';
-import { readOverview } from '../ops/overview.js';
 import { emptyBody, idParams, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
 
 /** Jobs one batch of drain/clean touches, and the most batches one request runs. */
@@ -114,7 +113,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       role: 'viewer',
       csrf: 'none',
       handler: async () => {
-        const [stats, breakers] = await Promise.all([readOverview(deps.runtime), breakerSummaries(deps)]);
+        const [stats, breakers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps)]);
         return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers)), generatedAt: Date.now() });
       },
     }),
@@ -127,7 +126,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       params: queueParams,
       guard: guardQueue,
       handler: async ({ params }) => {
-        const [stats, breakers, workers] = await Promise.all([deps.runtime.queueStats(params.queue)!, breakerSummaries(deps), deps.workers.workers()]);
+        const [stats, breakers, workers] = await Promise.all([deps.runtime.queueStats(params.queue).then((stats) => stats!), breakerSummaries(deps), deps.workers.workers()]);
         const definition = deps.runtime.definition(params.queue)!;
         return ok({
           ...describeQueue(deps, stats, breakers),

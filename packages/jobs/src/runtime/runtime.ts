@@ -28,7 +28,7 @@ import { failureDecider, type FailureDecider, type FailureInjection } from './fa
 import { bullpenKeys, type BullpenKeys } from './keys.js';
 import { relayOutbox } from './outbox.js';
 import { activeSchedule, reconcileSchedulers, repeatOptions } from './scheduler.js';
-import { queueStats, type QueueStats } from './stats.js';
+import { readQueueStats, type QueueStats } from './stats.js';
 import { systemJobs } from './system-jobs.js';
 
 export interface RuntimeRoles {
@@ -393,14 +393,14 @@ export class JobRuntime {
     return this.definitions.get(name);
   }
 
-  /** Statistics for every queue, at a cost that grows with the number of queues, not of jobs. */
-  stats(): Promise<QueueStats[]> {
-    return Promise.all([...this.queues.values()].map((q) => queueStats(q, this.redis)));
+  /** Statistics for every queue (or those named), in two Redis round trips whatever the number of jobs. */
+  stats(names: readonly string[] = this.queueNames): Promise<QueueStats[]> {
+    const queues = names.map((name) => this.queues.get(name)).filter((q): q is Queue => q !== undefined);
+    return readQueueStats(this.redis, queues);
   }
 
-  queueStats(name: string): Promise<QueueStats> | undefined {
-    const queue = this.queues.get(name);
-    return queue ? queueStats(queue, this.redis) : undefined;
+  async queueStats(name: string): Promise<QueueStats | undefined> {
+    return this.queues.has(name) ? (await this.stats([name]))[0] : undefined;
   }
 
   /** This instance's breakers (empty without the worker role). */
