@@ -22,7 +22,8 @@ export interface Attempt {
 
 export interface ExecuteOptions {
   db: Database;
-  log: Logger;
+  /** The attempt's logger, or a function that makes it when first needed. */
+  log: Logger | (() => Logger);
   /** Aborts the attempt from outside (BullMQ cancellation). The timeout is added on top. */
   signal?: AbortSignal | undefined;
   progress?: ((value: number | Record<string, unknown>) => Promise<void>) | undefined;
@@ -54,26 +55,31 @@ export async function executeAttempt(
   }
 
   const controller = new AbortController();
-  // Errors are built only when the deadline passes: capturing a stack on every attempt is costly.
-  const onOuterAbort = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  if (options.signal?.aborted) controller.abort(options.signal.reason);
-  const timer = setTimeout(() => controller.abort(new JobTimeoutError(definition.queue, definition.timeoutMs)), definition.timeoutMs);
-  // The processor may ignore its signal; the attempt still ends at the deadline.
+  // The processor may ignore its signal; the attempt still ends when it fires, through this promise.
+  let fail: (reason: unknown) => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
-    const fail = () => {
-      const reason: unknown = controller.signal.reason;
-      reject(reason instanceof Error ? reason : new JobTimeoutError(definition.queue, definition.timeoutMs));
-    };
-    if (controller.signal.aborted) fail();
-    else controller.signal.addEventListener('abort', fail, { once: true });
+    fail = reject;
   });
   aborted.catch(() => undefined);
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    fail(reason);
+  };
+  const onOuterAbort = () => abort(options.signal?.reason);
+  if (options.signal?.aborted) onOuterAbort();
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // The error is built only when the deadline passes: capturing a stack on every attempt is costly.
+  const timer = setTimeout(() => abort(new JobTimeoutError(definition.queue, definition.timeoutMs)), definition.timeoutMs);
+  const log = options.log;
+  let childLog: Logger | undefined;
 
   const context: JobContext<unknown> = {
     input: parsed.data,
     signal: controller.signal,
-    log: options.log,
+    // Made on first use: most attempts never log, and a child logger per attempt adds up.
+    get log() {
+      return (childLog ??= typeof log === 'function' ? log() : log);
+    },
     db: options.db,
     job: { id: attempt.id, name: attempt.name, queue: attempt.queue, attempt: attempt.attempt, scheduledAt: attempt.scheduledAt },
     progress: options.progress ?? (async () => undefined),

@@ -16,7 +16,6 @@ import { hostname } from 'node:os';
 import { MetricsTime, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Database } from '@bullpen/db';
 import type { Redis } from 'ioredis';
-import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { serializeError } from '../errors.js';
@@ -28,6 +27,7 @@ import { failureDecider, type FailureDecider, type FailureInjection } from './fa
 import { bullpenKeys, type BullpenKeys } from './keys.js';
 import { relayOutbox } from './outbox.js';
 import { activeSchedule, reconcileSchedulers, repeatOptions } from './scheduler.js';
+import { PrioritySlots } from './priority-slots.js';
 import { readQueueStats, type QueueStats } from './stats.js';
 import { systemJobs } from './system-jobs.js';
 
@@ -111,7 +111,7 @@ export const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_EVERY_MS;
 const DAY_S = 24 * 3600;
 
 function bullmqPriorityToSlotPriority(priority: number | undefined): number {
-  // BullMQ: 1 is the highest, absent is lowest. p-queue: larger runs first.
+  // BullMQ: 1 is the highest, absent is lowest. Slots: larger runs first.
   return priority ? 2_097_152 - priority : 0;
 }
 
@@ -146,7 +146,7 @@ export class JobRuntime {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly breakers = new Map<string, JobBreaker>();
-  private readonly slots: PQueue | undefined;
+  private readonly slots: PrioritySlots | undefined;
   private readonly shouldFail: FailureDecider;
   private readonly log: Logger;
   private readonly startedAt = Date.now();
@@ -164,7 +164,7 @@ export class JobRuntime {
     this.redis = createRedis(options.redisUrl, 'producer');
     this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));
     this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log);
-    this.slots = options.maxActiveJobs ? new PQueue({ concurrency: options.maxActiveJobs }) : undefined;
+    this.slots = options.maxActiveJobs ? new PrioritySlots(options.maxActiveJobs) : undefined;
     this.shouldFail = failureDecider(options.failureInjection, this.startedAt);
 
     const system = systemJobs(
@@ -291,7 +291,8 @@ export class JobRuntime {
   /** The BullMQ processor for every type. Declares the signal parameter so BullMQ passes one. */
   private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, signal?: AbortSignal): Promise<JobResult> {
     const attempt = job.attemptsMade + 1;
-    const log = this.log.child({ queue: definition.queue, jobId: job.id, attempt });
+    let attemptLog: Logger | undefined;
+    const log = () => (attemptLog ??= this.log.child({ queue: definition.queue, jobId: job.id, attempt }));
     let wroteOutbox = false;
     const run = () =>
       executeAttempt(
@@ -311,11 +312,9 @@ export class JobRuntime {
     this.activeJobs += 1;
     try {
       const guarded = () => breaker.run(run);
-      const result = this.slots
-        ? await this.slots.add(guarded, { priority: bullmqPriorityToSlotPriority(definition.priority) })
-        : await guarded();
-      log.debug({ result }, 'job completed');
-      if (wroteOutbox) await this.relayAfterAttempt(log);
+      const result = this.slots ? await this.slots.run(bullmqPriorityToSlotPriority(definition.priority), guarded) : await guarded();
+      if (this.log.isLevelEnabled('debug')) log().debug({ result }, 'job completed');
+      if (wroteOutbox) await this.relayAfterAttempt(log());
       return result;
     } catch (err) {
       if (err instanceof BreakerOpenError) {
@@ -324,7 +323,7 @@ export class JobRuntime {
         throw Worker.RateLimitError();
       }
       const final = attempt >= (job.opts.attempts ?? 1);
-      log[final ? 'error' : 'warn']({ err: serializeError(err), final }, 'job attempt failed');
+      log()[final ? 'error' : 'warn']({ err: serializeError(err), final }, 'job attempt failed');
       throw err;
     } finally {
       this.activeJobs -= 1;
