@@ -4,8 +4,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
+import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import type { AnyJobDefinition } from '../src/definition.js';
+import { startRuntime, type JobRuntime, type RuntimeOptions } from '../src/runtime/runtime.js';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -127,4 +132,42 @@ export async function stopAllFixtures(): Promise<void> {
   const children = [...running];
   for (const child of children) child.kill('SIGKILL');
   await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined)));
+}
+
+export interface RuntimeUnderTest {
+  prefix: string;
+  database: TestDatabase;
+  runtime: JobRuntime;
+  /** QueueEvents of the first definition's queue, for job.waitUntilFinished. */
+  events: QueueEvents;
+}
+
+/**
+ * For a test file: before all tests, a worker-role runtime with `definitions` on its own queue prefix
+ * and its own database; after all, everything closed, dropped and deleted. Fields are set in beforeAll.
+ */
+export function useWorkerRuntime(name: string, definitions: AnyJobDefinition[], options: Partial<RuntimeOptions> = {}): RuntimeUnderTest {
+  const under = { prefix: uniquePrefix(name) } as RuntimeUnderTest;
+  beforeAll(async () => {
+    under.database = await createTestDatabase();
+    under.runtime = await startRuntime({
+      redisUrl,
+      prefix: under.prefix,
+      definitions,
+      db: under.database.db,
+      logger: silentLogger,
+      roles: { worker: true, scheduler: false },
+      deadLetterSweepEveryMs: 3_600_000,
+      ...options,
+    });
+    under.events = new QueueEvents(definitions[0]!.queue, { connection: { url: redisUrl }, prefix: under.prefix });
+    await under.events.waitUntilReady();
+  });
+  afterAll(async () => {
+    await under.events?.close();
+    await under.runtime?.close();
+    await under.database?.drop();
+    await deletePrefix(under.prefix);
+  });
+  return under;
 }

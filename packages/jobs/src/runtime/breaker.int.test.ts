@@ -1,12 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { QueueEvents } from 'bullmq';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
-import { deletePrefix, redisUrl, silentLogger, uniquePrefix, waitFor } from '../../test/support.js';
-import { startRuntime, type JobRuntime } from './runtime.js';
+import { useWorkerRuntime, waitFor } from '../../test/support.js';
 
-const prefix = uniquePrefix('breaker');
 const THRESHOLD = 3;
 const HALF_OPEN_AFTER_MS = 1_500;
 
@@ -31,34 +27,20 @@ const paymentSync = defineJob({
 });
 
 describe('circuit breaker', () => {
-  let database: TestDatabase;
-  let runtime: JobRuntime;
-  let events: QueueEvents;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await startRuntime({ redisUrl, prefix, definitions: [paymentSync], db: database.db, logger: silentLogger, roles: { worker: true, scheduler: false } });
-    events = new QueueEvents(paymentSync.queue, { connection: { url: redisUrl }, prefix });
-    await events.waitUntilReady();
-  });
-  afterAll(async () => {
-    await events?.close();
-    await runtime?.close();
-    await database?.drop();
-    await deletePrefix(prefix);
-  });
+  const t = useWorkerRuntime('breaker', [paymentSync]);
 
-  const breaker = () => runtime.breakerStates().find((b) => b.queue === paymentSync.queue)!;
+  const breaker = () => t.runtime.breakerStates().find((b) => b.queue === paymentSync.queue)!;
 
   it(`opens after ${THRESHOLD} consecutive failures, holds jobs without using attempts, and closes after a successful probe`, async () => {
     // Two jobs × two attempts: the third failure opens the breaker, so the fourth attempt never runs.
-    const failing = await Promise.all([runtime.enqueue(paymentSync.queue, { n: 1 }), runtime.enqueue(paymentSync.queue, { n: 2 })]);
+    const failing = await Promise.all([t.runtime.enqueue(paymentSync.queue, { n: 1 }), t.runtime.enqueue(paymentSync.queue, { n: 2 })]);
     await waitFor(() => breaker().state === 'open', 10_000, 'the breaker to open');
     expect(breaker().failures).toBe(THRESHOLD);
     const openedAt = breaker().openedAt!;
 
     // Jobs added while open wait in the queue: no processor call, no attempt used.
-    const waiting = await Promise.all([3, 4, 5].map((n) => runtime.enqueue(paymentSync.queue, { n })));
-    const queue = runtime.queue(paymentSync.queue)!;
+    const waiting = await Promise.all([3, 4, 5].map((n) => t.runtime.enqueue(paymentSync.queue, { n })));
+    const queue = t.runtime.queue(paymentSync.queue)!;
     await waitFor(async () => (await queue.getJobCounts('active')).active === 0, 5_000, 'no active job');
     for (const job of waiting) {
       expect(calls.get(job.id!) ?? 0).toBe(0);
@@ -72,7 +54,7 @@ describe('circuit breaker', () => {
     // The dependency recovers; after the cool-down one probe runs, succeeds and closes the breaker.
     dependencyUp = true;
     await waitFor(() => breaker().state === 'closed', 10_000, 'the breaker to close');
-    const results = await Promise.all(waiting.map((job) => job.waitUntilFinished(events, 10_000)));
+    const results = await Promise.all(waiting.map((job) => job.waitUntilFinished(t.events, 10_000)));
     expect(results.map((r: { status: string }) => r.status)).toEqual(['ok', 'ok', 'ok']);
     for (const job of waiting) expect(calls.get(job.id!)).toBe(1);
     // No job was run before the cool-down ended.
@@ -82,12 +64,12 @@ describe('circuit breaker', () => {
 
   it('can be reset by an operator, closing it at once', async () => {
     dependencyUp = false;
-    await Promise.all([6, 7].map((n) => runtime.enqueue(paymentSync.queue, { n })));
+    await Promise.all([6, 7].map((n) => t.runtime.enqueue(paymentSync.queue, { n })));
     await waitFor(() => breaker().state === 'open', 10_000, 'the breaker to open');
-    expect((await runtime.clusterBreakerStates()).filter((b) => b.queue === paymentSync.queue && b.state === 'open')).toHaveLength(1);
+    expect((await t.runtime.clusterBreakerStates()).filter((b) => b.queue === paymentSync.queue && b.state === 'open')).toHaveLength(1);
     dependencyUp = true;
-    await runtime.resetBreaker(paymentSync.queue);
+    await t.runtime.resetBreaker(paymentSync.queue);
     expect(breaker()).toMatchObject({ state: 'closed', failures: 0, openedAt: null });
-    expect(await runtime.clusterBreakerStates()).toEqual([]);
+    expect(await t.runtime.clusterBreakerStates()).toEqual([]);
   });
 });

@@ -1,15 +1,12 @@
 import { deadLetters } from '@bullpen/db';
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { QueueEvents } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
 import { alwaysFails } from '../../test/fixtures/definitions.js';
-import { deletePrefix, redisUrl, silentLogger, startFixture, stopAllFixtures, uniquePrefix, waitFor } from '../../test/support.js';
-import { JobRuntime, startRuntime } from './runtime.js';
+import { deletePrefix, redisUrl, silentLogger, startFixture, stopAllFixtures, uniquePrefix, useWorkerRuntime, waitFor } from '../../test/support.js';
+import { startRuntime } from './runtime.js';
 
-const prefix = uniquePrefix('dead-letters');
 const BACKOFF_MS = 200;
 
 /** When each attempt of `flaky-ledger` started, and whether attempts should fail. */
@@ -37,40 +34,17 @@ const flakyLedger = defineJob({
 });
 
 describe('dead letters', () => {
-  let database: TestDatabase;
-  let runtime: JobRuntime;
-  let events: QueueEvents;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await startRuntime({
-      redisUrl,
-      prefix,
-      definitions: [flakyLedger],
-      db: database.db,
-      logger: silentLogger,
-      roles: { worker: true, scheduler: false },
-      deadLetterSweepEveryMs: 3_600_000,
-    });
-    events = new QueueEvents(flakyLedger.queue, { connection: { url: redisUrl }, prefix });
-    await events.waitUntilReady();
-  });
+  const t = useWorkerRuntime('dead-letters', [flakyLedger]);
   afterEach(stopAllFixtures);
-  afterAll(async () => {
-    await events?.close();
-    await runtime?.close();
-    await database?.drop();
-    await deletePrefix(prefix);
-  });
 
   const lettersFor = (jobId: string, queue: string = flakyLedger.queue) =>
-    database.db.select().from(deadLetters).where(and(eq(deadLetters.queue, queue), eq(deadLetters.jobId, jobId)));
+    t.database.db.select().from(deadLetters).where(and(eq(deadLetters.queue, queue), eq(deadLetters.jobId, jobId)));
 
   it('retries a failing job with its backoff, then records exactly one dead letter with the whole error', async () => {
     attemptsAt.length = 0;
     ledgerDown = true;
-    const job = await runtime.enqueue(flakyLedger.queue, { account: 7 });
-    await expect(job.waitUntilFinished(events, 15_000)).rejects.toThrow('ledger unavailable for account 7');
+    const job = await t.runtime.enqueue(flakyLedger.queue, { account: 7 });
+    await expect(job.waitUntilFinished(t.events, 15_000)).rejects.toThrow('ledger unavailable for account 7');
 
     expect(attemptsAt).toHaveLength(3);
     for (let i = 1; i < attemptsAt.length; i++) {
@@ -92,30 +66,30 @@ describe('dead letters', () => {
     expect(letter!.fingerprint).toBe('Error: ledger unavailable for account <n>');
 
     // The reconciler finds the same job in BullMQ's failed set and adds nothing.
-    expect(await runtime.reconcileDeadLetters()).toBe(0);
+    expect(await t.runtime.reconcileDeadLetters()).toBe(0);
     expect(await lettersFor(job.id!)).toHaveLength(1);
   });
 
   it('replays a dead letter onto its queue, where it completes', async () => {
     attemptsAt.length = 0;
     ledgerDown = true;
-    const job = await runtime.enqueue(flakyLedger.queue, { account: 8 });
-    await expect(job.waitUntilFinished(events, 15_000)).rejects.toThrow();
+    const job = await t.runtime.enqueue(flakyLedger.queue, { account: 8 });
+    await expect(job.waitUntilFinished(t.events, 15_000)).rejects.toThrow();
     const [letter] = await waitFor(async () => {
       const rows = await lettersFor(job.id!);
       return rows.length > 0 ? rows : undefined;
     }, 10_000, 'the dead letter');
 
     ledgerDown = false;
-    const outcome = await runtime.deadLetters.replay({ ids: [letter!.id] }, (name) => runtime.queue(name));
+    const outcome = await t.runtime.deadLetters.replay({ ids: [letter!.id] }, (name) => t.runtime.queue(name));
     expect(outcome.replayed).toEqual([{ id: letter!.id, queue: 'flaky-ledger', jobId: `dead-letter-${letter!.id}` }]);
-    const replayed = await runtime.queue(flakyLedger.queue)!.getJob(`dead-letter-${letter!.id}`);
-    expect(await replayed!.waitUntilFinished(events, 15_000)).toMatchObject({ status: 'ok', summary: 'posted account 8' });
+    const replayed = await t.runtime.queue(flakyLedger.queue)!.getJob(`dead-letter-${letter!.id}`);
+    expect(await replayed!.waitUntilFinished(t.events, 15_000)).toMatchObject({ status: 'ok', summary: 'posted account 8' });
 
     const [after] = await lettersFor(job.id!);
     expect(after).toMatchObject({ status: 'replayed', replayJobId: `dead-letter-${letter!.id}` });
     // Replaying again is refused: the letter is no longer dead.
-    const again = await runtime.deadLetters.replay({ ids: [letter!.id] }, (name) => runtime.queue(name));
+    const again = await t.runtime.deadLetters.replay({ ids: [letter!.id] }, (name) => t.runtime.queue(name));
     expect(again).toEqual({ replayed: [], skipped: [letter!.id] });
   });
 
@@ -126,7 +100,7 @@ describe('dead letters', () => {
         QUEUE_PREFIX: killPrefix,
         FIXTURE_TYPES: 'always-fails',
         ROLES: 'worker',
-        DATABASE_URL: database.url,
+        DATABASE_URL: t.database.url,
         BLOCK_DEAD_LETTER: '1',
       });
       await instance.waitForLine(/^READY$/);
@@ -134,7 +108,7 @@ describe('dead letters', () => {
         redisUrl,
         prefix: killPrefix,
         definitions: [alwaysFails],
-        db: database.db,
+        db: t.database.db,
         logger: silentLogger,
         roles: { worker: false, scheduler: false },
       });

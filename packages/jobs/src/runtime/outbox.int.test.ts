@@ -1,15 +1,11 @@
 import { outbox } from '@bullpen/db';
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { QueueEvents } from 'bullmq';
 import { isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
-import { deletePrefix, redisUrl, silentLogger, uniquePrefix, waitFor } from '../../test/support.js';
+import { useWorkerRuntime, waitFor } from '../../test/support.js';
 import { writeOutbox } from './outbox.js';
-import { startRuntime, type JobRuntime } from './runtime.js';
 
-const prefix = uniquePrefix('outbox');
 const delivered: string[] = [];
 
 const deliver = defineJob({
@@ -38,50 +34,36 @@ const announce = defineJob({
 });
 
 describe('outbox', () => {
-  let database: TestDatabase;
-  let runtime: JobRuntime;
-  let events: QueueEvents;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await startRuntime({ redisUrl, prefix, definitions: [announce, deliver], db: database.db, logger: silentLogger, roles: { worker: true, scheduler: false } });
-    events = new QueueEvents(deliver.queue, { connection: { url: redisUrl }, prefix });
-    await events.waitUntilReady();
-  });
-  afterAll(async () => {
-    await events?.close();
-    await runtime?.close();
-    await database?.drop();
-    await deletePrefix(prefix);
-  });
+  const t = useWorkerRuntime('outbox', [deliver, announce]);
 
-  const pending = () => database.db.select().from(outbox).where(isNull(outbox.relayedAt));
+  const pending = () => t.database.db.select().from(outbox).where(isNull(outbox.relayedAt));
 
   it('enqueues follow-up work right after the job that committed it', async () => {
-    await runtime.enqueue(announce.queue, { id: 1 });
-    const job = await waitFor(() => runtime.queue(deliver.queue)!.getJob('deliver-1'), 5_000, 'the follow-up job');
-    await job.waitUntilFinished(events, 5_000);
+    await t.runtime.enqueue(announce.queue, { id: 1 });
+    const job = await waitFor(() => t.runtime.queue(deliver.queue)!.getJob('deliver-1'), 5_000, 'the follow-up job');
+    await job.waitUntilFinished(t.events, 5_000);
     expect(delivered).toEqual(['hello 1']);
     expect(await pending()).toEqual([]);
   });
 
   it('relays rows a crash left between commit and enqueue, once, however often the sweep runs', async () => {
     // As if a process committed these and died before relaying them.
-    await database.db.transaction((tx) =>
+    await t.database.db.transaction((tx) =>
       writeOutbox(tx, [
         { queue: 'deliver', jobId: 'deliver-2', data: { message: 'hello 2' } },
         { queue: 'deliver', jobId: 'deliver-3', data: { message: 'hello 3' } },
       ]),
     );
     // The same id twice in one transaction or across retries stays one row.
-    await writeOutbox(database.db, [{ queue: 'deliver', jobId: 'deliver-2', data: { message: 'hello 2' } }]);
+    await writeOutbox(t.database.db, [{ queue: 'deliver', jobId: 'deliver-2', data: { message: 'hello 2' } }]);
     expect(await pending()).toHaveLength(2);
 
-    const sweeps = await Promise.all([runtime.relayOutbox(), runtime.relayOutbox(), runtime.relayOutbox()]);
+    const sweeps = await Promise.all([t.runtime.relayOutbox(), t.runtime.relayOutbox(), t.runtime.relayOutbox()]);
     expect(sweeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
     await waitFor(() => delivered.length === 3, 5_000, 'both deliveries');
     expect(await pending()).toEqual([]);
     expect([...delivered].sort()).toEqual(['hello 1', 'hello 2', 'hello 3']);
     // Deterministic job ids: concurrent sweeps that both relayed a row made one job.
-    expect(await runtime.queue(deliver.queue)!.getJobCountByTypes('completed', 'waiting', 'active', 'delayed')).toBe(3);
+    expect(await t.runtime.queue(deliver.queue)!.getJobCountByTypes('completed', 'waiting', 'active', 'delayed')).toBe(3);
   });
 });

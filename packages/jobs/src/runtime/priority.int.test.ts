@@ -1,12 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { QueueEvents } from 'bullmq';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
-import { deletePrefix, redisUrl, silentLogger, uniquePrefix, waitFor } from '../../test/support.js';
-import { startRuntime, type JobRuntime } from './runtime.js';
+import { useWorkerRuntime, waitFor } from '../../test/support.js';
 
-const prefix = uniquePrefix('priority');
 const started: string[] = [];
 let releaseFirst: (() => void) | undefined;
 const firstHeld = new Promise<void>((resolve) => {
@@ -39,43 +35,22 @@ const urgent = defineJob({
 });
 
 describe('priorities across job types', () => {
-  let database: TestDatabase;
-  let runtime: JobRuntime;
-  let events: QueueEvents;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await startRuntime({
-      redisUrl,
-      prefix,
-      definitions: [bulk, urgent],
-      db: database.db,
-      logger: silentLogger,
-      roles: { worker: true, scheduler: false },
-      maxActiveJobs: 1,
-    });
-    events = new QueueEvents(bulk.queue, { connection: { url: redisUrl }, prefix });
-    await events.waitUntilReady();
-  });
-  afterAll(async () => {
-    releaseFirst?.();
-    await events?.close();
-    await runtime?.close();
-    await database?.drop();
-    await deletePrefix(prefix);
-  });
+  const t = useWorkerRuntime('priority', [bulk, urgent], { maxActiveJobs: 1 });
+  // If an assertion fails while bulk-0 holds the slot, let it go so the runtime can close.
+  afterAll(() => releaseFirst?.());
 
   it('runs the highest-priority type next when the instance is saturated, ahead of work that waited longer', async () => {
     const bulkJobs = [];
-    for (let n = 0; n < 5; n++) bulkJobs.push(await runtime.enqueue(bulk.queue, { n }));
+    for (let n = 0; n < 5; n++) bulkJobs.push(await t.runtime.enqueue(bulk.queue, { n }));
     // bulk-0 holds the only slot; bulk-1…4 are taken by their worker and wait for a slot.
     await waitFor(() => started.length === 1, 5_000, 'bulk-0 to start');
-    await waitFor(async () => (await runtime.queue(bulk.queue)!.getJobCounts('active')).active === 5, 5_000, 'five active bulk jobs');
-    const urgentJob = await runtime.enqueue(urgent.queue);
+    await waitFor(async () => (await t.runtime.queue(bulk.queue)!.getJobCounts('active')).active === 5, 5_000, 'five active bulk jobs');
+    const urgentJob = await t.runtime.enqueue(urgent.queue);
     await waitFor(async () => (await urgentJob.getState()) === 'active', 5_000, 'the urgent job to be taken');
     expect(started).toEqual(['bulk-0']);
 
     releaseFirst!();
-    await Promise.all(bulkJobs.map((job) => job.waitUntilFinished(events, 10_000)));
+    await Promise.all(bulkJobs.map((job) => job.waitUntilFinished(t.events, 10_000)));
     expect(started).toEqual(['bulk-0', 'urgent', 'bulk-1', 'bulk-2', 'bulk-3', 'bulk-4']);
   });
 });

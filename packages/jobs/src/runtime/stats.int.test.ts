@@ -1,14 +1,10 @@
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
-import { deletePrefix, redisUrl, silentLogger, uniquePrefix, waitFor } from '../../test/support.js';
-import { startRuntime, type JobRuntime } from './runtime.js';
+import { redisUrl, useWorkerRuntime, waitFor } from '../../test/support.js';
 import { JOB_STATES } from './stats.js';
 
-const prefix = uniquePrefix('stats');
 
 const counted = defineJob({
   queue: 'counted',
@@ -25,35 +21,21 @@ const counted = defineJob({
 const idle = defineJob({ queue: 'idle', description: 'no worker takes these', timeoutMs: 1_000, input: z.object({}).loose(), process: async () => ({ summary: '' }) });
 
 describe('queue statistics', () => {
-  let database: TestDatabase;
-  let runtime: JobRuntime;
-  let events: QueueEvents;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    runtime = await startRuntime({ redisUrl, prefix, definitions: [counted, idle], db: database.db, logger: silentLogger, roles: { worker: true, scheduler: false } });
-    // Nothing consumes `idle` in this test: pause it so its jobs stay waiting.
-    await runtime.queue('idle')!.pause();
-    events = new QueueEvents(counted.queue, { connection: { url: redisUrl }, prefix });
-    await events.waitUntilReady();
-  });
-  afterAll(async () => {
-    await events?.close();
-    await runtime?.close();
-    await database?.drop();
-    await deletePrefix(prefix);
-  });
+  const t = useWorkerRuntime('stats', [counted, idle]);
+  // Nothing consumes `idle` in this file: paused, its jobs stay waiting.
+  beforeAll(() => t.runtime.queue('idle')!.pause());
 
   it('counts jobs per state and per minute, and reports the oldest waiting job', async () => {
-    const ok = await Promise.all([1, 2, 3].map(() => runtime.enqueue(counted.queue, { fail: false })));
-    const bad = await Promise.all([1, 2].map(() => runtime.enqueue(counted.queue, { fail: true })));
-    await Promise.all(ok.map((j) => j.waitUntilFinished(events, 5_000)));
-    await Promise.all(bad.map((j) => j.waitUntilFinished(events, 5_000).catch(() => undefined)));
+    const ok = await Promise.all([1, 2, 3].map(() => t.runtime.enqueue(counted.queue, { fail: false })));
+    const bad = await Promise.all([1, 2].map(() => t.runtime.enqueue(counted.queue, { fail: true })));
+    await Promise.all(ok.map((j) => j.waitUntilFinished(t.events, 5_000)));
+    await Promise.all(bad.map((j) => j.waitUntilFinished(t.events, 5_000).catch(() => undefined)));
     const enqueuedAt = Date.now();
-    await runtime.enqueue('idle');
-    await runtime.enqueue('idle');
-    await runtime.enqueue('idle', {}, { delay: 60_000 });
+    await t.runtime.enqueue('idle');
+    await t.runtime.enqueue('idle');
+    await t.runtime.enqueue('idle', {}, { delay: 60_000 });
 
-    const stats = await runtime.stats();
+    const stats = await t.runtime.stats();
     expect(stats.map((s) => s.queue).sort()).toEqual(['bullpen-dead-letter-reconciliation', 'bullpen-outbox-relay', 'counted', 'idle']);
     const countedStats = stats.find((s) => s.queue === 'counted')!;
     expect(countedStats.counts).toMatchObject({ completed: 3, failed: 2, active: 0, waiting: 0, delayed: 0 });
@@ -64,7 +46,7 @@ describe('queue statistics', () => {
 
     // The same figures BullMQ's own (per-queue, scripted) calls give.
     for (const { queue, counts, paused } of stats) {
-      const bull = runtime.queue(queue)!;
+      const bull = t.runtime.queue(queue)!;
       expect(counts).toEqual(await bull.getJobCounts(...JOB_STATES));
       expect(paused).toBe(await bull.isPaused());
     }
@@ -76,11 +58,11 @@ describe('queue statistics', () => {
   });
 
   it('costs the same number of Redis commands whatever the number of jobs', async () => {
-    const queue = runtime.queue('idle')!;
+    const queue = t.runtime.queue('idle')!;
     // Redis's MONITOR shows every command the runtime's connection sends, tagged with its address.
     const monitor = await new Redis(redisUrl).monitor();
     const own = () => {
-      const stream = (runtime.redis as unknown as { stream: { localPort: number } }).stream;
+      const stream = (t.runtime.redis as unknown as { stream: { localPort: number } }).stream;
       return `:${stream.localPort}`;
     };
     let round = 0;
@@ -92,9 +74,9 @@ describe('queue statistics', () => {
       monitor.on('monitor', onCommand);
       round += 1;
       // Markers: MONITOR lags, so only what the connection sent between them counts.
-      await runtime.redis.ping(`before-${round}`);
-      await runtime.queueStats('idle');
-      await runtime.redis.ping(`after-${round}`);
+      await t.runtime.redis.ping(`before-${round}`);
+      await t.runtime.queueStats('idle');
+      await t.runtime.redis.ping(`after-${round}`);
       const marker = (name: string) => seen.findIndex((args) => args[0]?.toLowerCase() === 'ping' && args[1] === `${name}-${round}`);
       await waitFor(() => marker('after') >= 0, 5_000, 'the closing marker');
       monitor.off('monitor', onCommand);
