@@ -26,7 +26,7 @@ import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
 import { bullpenKeys, type BullpenKeys } from './keys.js';
 import { relayOutbox } from './outbox.js';
-import { activeSchedule, reconcileSchedulers, repeatOptions } from './scheduler.js';
+import { activeSchedule, reconcileSchedulers, upsertScheduler } from './scheduler.js';
 import { PrioritySlots } from './priority-slots.js';
 import { readQueueStats, type QueueStats } from './stats.js';
 import { systemJobs } from './system-jobs.js';
@@ -494,8 +494,7 @@ export class JobRuntime {
     const schedule = definition && activeSchedule(definition, this.options.demo ?? false);
     await this.redis.srem(this.keys.pausedSchedules, id);
     if (!definition || !schedule) return;
-    const { jobId: _jobId, delay: _delay, ...template } = this.jobOptions(definition);
-    await this.queues.get(id)!.upsertJobScheduler(id, repeatOptions(schedule), { name: id, data: {}, opts: template });
+    await upsertScheduler(this.queues.get(id)!, schedule, this.jobOptions(definition));
   }
 
   // ---- shutting down -------------------------------------------------------------------------

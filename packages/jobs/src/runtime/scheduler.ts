@@ -39,6 +39,12 @@ export function repeatOptions(schedule: Schedule): Omit<RepeatOptions, 'key'> {
   return 'every' in schedule ? { every: schedule.every } : { pattern: schedule.pattern, tz: schedule.tz ?? 'UTC' };
 }
 
+/** Upserts the one scheduler of a type: id and job name are the queue name, options the type's. */
+export async function upsertScheduler(queue: Queue, schedule: Schedule, jobOptions: JobsOptions): Promise<void> {
+  const { jobId: _jobId, delay: _delay, ...template } = jobOptions;
+  await queue.upsertJobScheduler(queue.name, repeatOptions(schedule), { name: queue.name, data: {}, opts: template });
+}
+
 export function activeSchedule(definition: AnyJobDefinition, demo: boolean): Schedule | undefined {
   return (demo ? definition.demoSchedule : undefined) ?? definition.schedule;
 }
@@ -60,8 +66,7 @@ export async function reconcileSchedulers(input: ReconcileInput): Promise<Reconc
     const queue = ownQueue ?? new Queue(name, { connection: redis, prefix: input.prefix });
     try {
       if (definition && schedule) {
-        const { jobId: _jobId, delay: _delay, ...template } = input.jobOptions(definition);
-        await queue.upsertJobScheduler(name, repeatOptions(schedule), { name, data: {}, opts: template });
+        await upsertScheduler(queue, schedule, input.jobOptions(definition));
         result.upserted.push(name);
       }
       for (;;) {
