@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@bullpen/db/testing';
 import { createRedis, defineJob, startRuntime } from '@bullpen/jobs';
+import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp } from '../apps/api/src/app.js';
@@ -159,13 +160,7 @@ export async function run(): Promise<void> {
     server?.closeAllConnections();
     server?.close();
     await runtime?.close();
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 10_000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
+    const deleted = await deleteKeysUnder(redis, prefix, 10_000);
     console.log(`api bench: cleaned up ${deleted.toLocaleString('en')} keys under ${prefix}:`);
     redis.disconnect();
     await database.drop();

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@bullpen/db/testing';
 import { defineJob, startRuntime, type AnyJobDefinition } from '@bullpen/jobs';
+import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import { MetricsTime, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -55,15 +56,6 @@ async function fill(redis: Redis, prefix: string, jobs: number, options: object)
   return queue;
 }
 
-async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
 export async function run(): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const database = await createTestDatabase();
@@ -95,7 +87,7 @@ export async function run(): Promise<void> {
           const seconds = (performance.now() - started) / 1000;
           await worker.close();
           await queue.close();
-          await deletePrefix(redis, prefix);
+          await deleteKeysUnder(redis, prefix);
           bestBare = Math.max(bestBare, jobs / seconds);
         }
         // The full runtime.
@@ -121,7 +113,7 @@ export async function run(): Promise<void> {
           const seconds = (performance.now() - started) / 1000;
           await runtime.close();
           await queue.close();
-          await deletePrefix(redis, prefix);
+          await deleteKeysUnder(redis, prefix);
           bestRuntime = Math.max(bestRuntime, jobs / seconds);
         }
       }

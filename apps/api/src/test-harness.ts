@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
 import { createRedis, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeRoles } from '@bullpen/jobs';
+import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -44,16 +45,6 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
   return found;
 }
 
-export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
 
 export async function startHarness(options: {
   definitions: readonly AnyJobDefinition[];
@@ -109,7 +100,7 @@ export async function startHarness(options: {
       await runtime.close();
       const redis = createRedis(redisUrl, 'worker');
       try {
-        await deleteKeys(redis, `${prefix}:*`);
+        await deleteKeysUnder(redis, prefix);
       } finally {
         redis.disconnect();
       }

@@ -1,5 +1,7 @@
-// Helpers for tests of job types: run a processor exactly as the runtime would, without BullMQ.
+// Helpers for tests and benchmarks: run a processor exactly as the runtime would, without BullMQ, and
+// clean up what a test wrote to Redis.
 import type { Database } from '@bullpen/db';
+import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from './definition.js';
 import { executeAttempt } from './runtime/executor.js';
@@ -31,4 +33,16 @@ export function runJob(definition: AnyJobDefinition, input: unknown, options: Ru
     },
     { db: options.db, log: options.log ?? pino({ level: 'silent' }), signal: options.signal },
   );
+}
+
+/** Deletes every key under `prefix:` with SCAN (never KEYS) and UNLINK, a bounded batch at a time. */
+export async function deleteKeysUnder(redis: Redis, prefix: string, batch = 1_000): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', batch);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
 }

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { AnyJobDefinition } from '../src/definition.js';
+import { deleteKeysUnder } from '../src/testing.js';
 import { startRuntime, type JobRuntime, type RuntimeOptions } from '../src/runtime/runtime.js';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,21 +20,14 @@ export function uniquePrefix(name: string): string {
   return `test-${name}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under `prefix:` with SCAN (never KEYS), in bounded batches. */
+/** Deletes every key under `prefix:` (SCAN, never KEYS). */
 export async function deletePrefix(prefix: string): Promise<number> {
   const redis = new Redis(redisUrl);
-  let deleted = 0;
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
+    return await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }
-  return deleted;
 }
 
 /** Polls `check` until it returns a truthy value, at most `timeoutMs`. For conditions with no event. */

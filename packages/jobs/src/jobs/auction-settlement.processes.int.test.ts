@@ -11,7 +11,7 @@ import { startRuntime, type JobRuntime } from '../runtime/runtime.js';
 import { checkGoldLedger } from '../world/gold-ledger.js';
 import { auctionViolations, recordAuctionExpectations } from '../../test/auction-expectations.js';
 import { spawnFixture, type Fixture } from '../../test/child-process.js';
-import { deletePrefix, redisUrl, uniquePrefix } from '../../test/redis-prefix.js';
+import { deletePrefix, redisUrl, uniquePrefix } from '../../test/support.js';
 import { resetWorld } from '../../test/world-fixture.js';
 import { auctionSettlement } from './auction-settlement.job.js';
 
