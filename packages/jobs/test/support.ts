@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AnyJobDefinition } from '../src/definition.js';
 import { deleteKeysUnder } from '../src/testing.js';
 import { startRuntime, type JobRuntime, type RuntimeOptions } from '../src/runtime/runtime.js';
@@ -164,4 +164,28 @@ export function useWorkerRuntime(name: string, definitions: AnyJobDefinition[], 
     await deletePrefix(under.prefix);
   });
   return under;
+}
+
+export interface FixtureEnvironment {
+  /** This file's own database, for child-process instances (DATABASE_URL). */
+  database: TestDatabase;
+  /** A plain connection for the test's own reads of Redis. */
+  redis: Redis;
+}
+
+/**
+ * For a test file that drives child-process instances: its own database and a Redis connection before
+ * all tests, every fixture killed after each test, everything closed and dropped after all.
+ */
+export function useFixtureEnvironment(): FixtureEnvironment {
+  const env = { redis: new Redis(redisUrl) } as FixtureEnvironment;
+  beforeAll(async () => {
+    env.database = await createTestDatabase();
+  });
+  afterEach(stopAllFixtures);
+  afterAll(async () => {
+    env.redis.disconnect();
+    await env.database?.drop();
+  });
+  return env;
 }

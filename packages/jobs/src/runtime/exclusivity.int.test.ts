@@ -1,8 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
+import type { TestDatabase } from '@bullpen/db/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deletePrefix, redisUrl, startFixture, stopAllFixtures, uniquePrefix, waitFor } from '../../test/support.js';
+import { describe, expect, it } from 'vitest';
+import { deletePrefix, startFixture, uniquePrefix, useFixtureEnvironment, waitFor } from '../../test/support.js';
 
 const JOBS = 200;
 const WORKERS = 3;
@@ -59,19 +59,10 @@ function overlappingPairs(runs: Run[]): number {
 }
 
 describe('exclusive job types', () => {
-  let database: TestDatabase;
-  const redis = new Redis(redisUrl);
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterEach(stopAllFixtures);
-  afterAll(async () => {
-    redis.disconnect();
-    await database?.drop();
-  });
+  const fixtures = useFixtureEnvironment();
 
   it(`never overlap: ${JOBS} jobs through ${WORKERS} worker processes`, async () => {
-    const { runs, overlapsCounted } = await runThroughWorkers('exclusive-work', database, redis);
+    const { runs, overlapsCounted } = await runThroughWorkers('exclusive-work', fixtures.database, fixtures.redis);
     expect(runs).toHaveLength(JOBS);
     // The work really was spread over several processes; exclusivity held across them.
     expect(new Set(runs.map((r) => r.worker)).size).toBeGreaterThan(1);
@@ -80,7 +71,7 @@ describe('exclusive job types', () => {
   }, 180_000);
 
   it('the overlap recorder does see overlaps when the same type is not exclusive (control)', async () => {
-    const { runs, overlapsCounted } = await runThroughWorkers('shared-work', database, redis);
+    const { runs, overlapsCounted } = await runThroughWorkers('shared-work', fixtures.database, fixtures.redis);
     expect(runs).toHaveLength(JOBS);
     expect(overlapsCounted).toBeGreaterThan(0);
     expect(overlappingPairs(runs)).toBeGreaterThan(0);

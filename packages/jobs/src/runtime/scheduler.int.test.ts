@@ -1,8 +1,6 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deletePrefix, redisUrl, startFixture, stopAllFixtures, uniquePrefix } from '../../test/support.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deletePrefix, startFixture, uniquePrefix, useFixtureEnvironment } from '../../test/support.js';
 
 const prefix = uniquePrefix('scheduling');
 const scheduled = ['sched-alpha', 'sched-beta', 'sched-gamma'];
@@ -10,15 +8,8 @@ const ROUNDS = 10;
 const INSTANCES = 3;
 
 describe('scheduler reconciliation across instances', () => {
-  const redis = new Redis(redisUrl);
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterEach(stopAllFixtures);
+  const fixtures = useFixtureEnvironment();
   afterAll(async () => {
-    redis.disconnect();
-    await database.drop();
     await deletePrefix(prefix);
   });
 
@@ -31,7 +22,7 @@ describe('scheduler reconciliation across instances', () => {
           QUEUE_PREFIX: prefix,
           FIXTURE_TYPES: types.join(','),
           ROLES: 'scheduler',
-          DATABASE_URL: database.url,
+          DATABASE_URL: fixtures.database.url,
           INSTANCE_ID: `round${round}-instance${i}`,
         }),
       );
@@ -41,7 +32,7 @@ describe('scheduler reconciliation across instances', () => {
     }
 
     const schedulersOf = async (name: string) => {
-      const queue = new Queue(name, { connection: redis, prefix });
+      const queue = new Queue(name, { connection: fixtures.redis, prefix });
       try {
         const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
         return {

@@ -1,31 +1,22 @@
-import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deletePrefix, redisUrl, startFixture, stopAllFixtures, uniquePrefix, waitFor } from '../../test/support.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deletePrefix, startFixture, uniquePrefix, useFixtureEnvironment, waitFor } from '../../test/support.js';
 
 const JOBS = 3;
 
 describe('graceful shutdown', () => {
-  let database: TestDatabase;
-  const redis = new Redis(redisUrl);
+  const fixtures = useFixtureEnvironment();
   const prefixes: string[] = [];
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterEach(stopAllFixtures);
   afterAll(async () => {
-    redis.disconnect();
-    await database?.drop();
     for (const prefix of prefixes) await deletePrefix(prefix);
   });
 
   async function startWithActiveJobs(env: Record<string, string>, jobMs: number) {
     const prefix = uniquePrefix('shutdown');
     prefixes.push(prefix);
-    const instance = startFixture('instance', { QUEUE_PREFIX: prefix, FIXTURE_TYPES: 'slow-work', ROLES: 'worker', DATABASE_URL: database.url, ...env });
+    const instance = startFixture('instance', { QUEUE_PREFIX: prefix, FIXTURE_TYPES: 'slow-work', ROLES: 'worker', DATABASE_URL: fixtures.database.url, ...env });
     await instance.waitForLine(/^READY$/);
-    const queue = new Queue('slow-work', { connection: redis, prefix });
+    const queue = new Queue('slow-work', { connection: fixtures.redis, prefix });
     const jobs = await queue.addBulk(Array.from({ length: JOBS }, () => ({ name: 'slow-work', data: { ms: jobMs } })));
     await Promise.all(jobs.map((job) => instance.waitForLine(new RegExp(`^STARTED ${job.id}$`))));
     return { prefix, instance, queue, jobs };
@@ -66,7 +57,7 @@ describe('graceful shutdown', () => {
       QUEUE_PREFIX: prefix,
       FIXTURE_TYPES: 'slow-work',
       ROLES: 'worker',
-      DATABASE_URL: database.url,
+      DATABASE_URL: fixtures.database.url,
       LOCK_DURATION_MS: '2000',
       STALLED_INTERVAL_MS: '1000',
       FAST: '1',
