@@ -12,6 +12,7 @@
  *   jobs' locks lapse and another worker's stalled check puts them back in the queue. Nothing is lost.
  * - closed: connections released.
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MetricsTime, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Database } from '@bullpen/db';
@@ -477,11 +478,14 @@ export class JobRuntime {
     return out;
   }
 
-  /** Runs a scheduled type now, outside its cadence. */
+  /**
+   * Runs a scheduled type now, outside its cadence. Every call is its own run: the id is random, not
+   * the millisecond (same-millisecond triggers used to merge into one job behind several 202s).
+   */
   async triggerSchedule(id: string): Promise<Job> {
     const definition = this.definitions.get(id);
     if (!definition) throw new Error(`Unknown schedule "${id}"`);
-    return this.enqueue(id, {}, { jobId: `manual-${id}-${Date.now()}` });
+    return this.enqueue(id, {}, { jobId: `manual-${id}-${randomUUID()}` });
   }
 
   async pauseSchedule(id: string): Promise<void> {
