@@ -47,6 +47,8 @@ export const configSchema = z.object({
   /** Most jobs this instance runs at once across all queues, highest priority first. */
   MAX_ACTIVE_JOBS: z.coerce.number().int().positive().max(10_000).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** First admin's name; with ADMIN_PASSWORD, created at start if missing (never overwritten). */
   ADMIN_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'letters, digits, ., _, @ and - only, at most 64').default('admin'),
   /** First admin's password. Unset: when no admin exists, one is generated and printed once. */
