@@ -125,7 +125,7 @@ export function createApp(ctx: AppContext): OpsApp {
   });
 
   app.use(API_BASE, express.json({ limit: BODY_LIMIT, strict: true }));
-  mountRoutes(app, { routes, audit, log: logger, sessionOf });
+  mountRoutes(app, { routes, audit, log: logger, sessionOf, requestTimeoutMs: config.REQUEST_TIMEOUT_MS });
   app.use('/api', (req, res) => send(res, new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply()));
 
   mountBoard(app, deps, audit, sessionOf);

@@ -46,6 +46,11 @@ export const configSchema = z.object({
   STALLED_INTERVAL_MS: milliseconds(30_000),
   /** Most jobs this instance runs at once across all queues, highest priority first. */
   MAX_ACTIVE_JOBS: z.coerce.number().int().positive().max(10_000).default(32),
+  /**
+   * Longest an API request may take before it answers 503 TIMEOUT. Batched operations (drain, clean,
+   * retry failed) stop starting batches after half of it and answer with their progress.
+   */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
