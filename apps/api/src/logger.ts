@@ -29,7 +29,7 @@ export function createLogger(
   if (chooseLogFormat(config.LOG_FORMAT ?? 'auto', stdout.isTTY) === 'json') return pino(options);
   // In-process stream rather than a worker-thread transport: a terminal is slow anyway, and lines
   // written just before process.exit() are not lost.
-  return pino(options, PinoPretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,instanceId' }));
+  return pino(options, PinoPretty({ colorize: true, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,instanceId' }));
 }
 
 /**
