@@ -33,7 +33,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
   try {
     await migrate(database);
     runtime = await startRuntime({
-      redisUrl: config.REDIS_URL,
+      redis: config.REDIS,
       prefix: config.QUEUE_PREFIX,
       definitions: catalog,
       db: database.db,

@@ -1,11 +1,11 @@
 // Login rate limit shared by every instance: failure counters live in Redis under the queue prefix,
 // keyed by a hash of the user name (so arbitrary input never becomes an arbitrary key) and by address.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { bullpenKeys, type RedisClient } from '@bullpen/jobs';
 import { ApiError } from '../http/api-error.js';
 
 export interface LoginLimiterOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   maxFailures: number;
   windowSeconds: number;
@@ -17,7 +17,8 @@ export class LoginLimiter {
   constructor(private readonly options: LoginLimiterOptions) {}
 
   private keys(username: string, ip: string) {
-    const base = `${this.options.prefix}:bullpen:login-failures`;
+    // Bullpen's own hash tag: the MULTI below touches both keys, which a cluster allows only in one slot.
+    const base = bullpenKeys(this.options.prefix).loginFailures;
     return { user: `${base}:user:${hash(username.toLowerCase())}`, ip: `${base}:ip:${hash(ip)}` };
   }
 
