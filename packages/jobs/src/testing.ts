@@ -6,6 +6,8 @@ import type { AnyJobDefinition, JobResult } from './definition.js';
 import { masters, type RedisClient } from './runtime/connection.js';
 import { executeAttempt } from './runtime/executor.js';
 
+export { startRedisCluster, startSentinel, type LocalRedisCluster, type LocalSentinel } from './local-redis.js';
+
 export interface RunJobOptions {
   db: Database;
   /** When the run was due; periods derive from it. Default now. */

@@ -71,8 +71,12 @@ function authOptions(settings: RedisSettings): RedisOptions {
   };
 }
 
-/** A demoted master answers writes with READONLY: reconnect (and, under Sentinel, find the new master). */
-const reconnectOnReadOnly = (err: Error): 1 | 2 | false => (err.message.startsWith('READONLY') ? 2 : false);
+/**
+ * After a failover a client may still talk to the old master: demoted, it answers writes with READONLY;
+ * with `min-replicas-to-write`, it refuses them with NOREPLICAS as soon as its replica is promoted.
+ * Either way: reconnect (Sentinel names the new master) and resend the command.
+ */
+const reconnectAfterFailover = (err: Error): 1 | 2 | false => (/^(READONLY|NOREPLICAS)/.test(err.message) ? 2 : false);
 
 /** A standalone URL gives a plain `Redis`; settings give whichever their mode needs. */
 export function createRedis(url: string, kind: ConnectionKind, extra?: RedisOptions): Redis;
@@ -95,7 +99,7 @@ export function createRedis(target: RedisTarget, kind: ConnectionKind, extra: Re
         ...(settings.tls ? { enableTLSForSentinelMode: true, sentinelTLS: authOptions(settings).tls! } : {}),
         // Subscribe to the sentinels' +switch-master so a failover is noticed at once, not at the next error.
         failoverDetector: true,
-        reconnectOnError: reconnectOnReadOnly,
+        reconnectOnError: reconnectAfterFailover,
         ...extra,
       });
     case 'cluster': {
