@@ -57,6 +57,8 @@ export const configSchema = z.object({
   REDIS_TLS: bool.default(false),
   /** PEM file of the CA that signed the Redis servers' certificates; unset: the system's CAs. */
   REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+  /** Replicas that must have an added job before it counts as added (Redis WAIT); 0: do not wait. */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
   /** Unset: the embedded PGlite database under PGLITE_DATA_DIR. */
   /** How long start waits for Redis before giving up with a clear message. */
   REDIS_CONNECT_TIMEOUT_MS: milliseconds(10_000),
@@ -138,7 +140,8 @@ function redisSettings(env: ParsedEnvironment, problems: string[]): RedisSetting
     }
   }
   const tls = env.REDIS_TLS || ca !== undefined ? { ca } : undefined;
-  const common = { username: env.REDIS_USERNAME, password: env.REDIS_PASSWORD, tls };
+  if (env.REDIS_WAIT_REPLICAS > 0 && env.REDIS_CLUSTER_NODES) problems.push('REDIS_WAIT_REPLICAS: not supported with REDIS_CLUSTER_NODES (WAIT applies to one node)');
+  const common = { username: env.REDIS_USERNAME, password: env.REDIS_PASSWORD, tls, ...(env.REDIS_WAIT_REPLICAS > 0 ? { waitForReplicas: env.REDIS_WAIT_REPLICAS } : {}) };
   if (env.REDIS_CLUSTER_NODES) return { mode: 'cluster', nodes: env.REDIS_CLUSTER_NODES, ...common };
   if (env.REDIS_SENTINELS) {
     return {

@@ -24,6 +24,12 @@ interface RedisAuthAndTls {
   password?: string | undefined;
   /** TLS to the Redis nodes. For `standalone`, `rediss://` turns it on as well. */
   tls?: { ca?: string | undefined; rejectUnauthorized?: boolean | undefined } | undefined;
+  /**
+   * Replicas that must have a job before `enqueue` reports it added (Redis `WAIT`). Replication is
+   * asynchronous: without this, a job acknowledged just before a failover can be missing on the
+   * promoted replica. Default 0 (do not wait). Not for clusters (WAIT is per node).
+   */
+  waitForReplicas?: number | undefined;
 }
 
 export type RedisSettings =

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MetricsTime, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Database } from '@bullpen/db';
+import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { serializeError } from '../errors.js';
@@ -479,7 +480,23 @@ export class JobRuntime {
   async enqueue(queueName: string, data: Record<string, unknown> = {}, opts: JobsOptions = {}): Promise<Job> {
     const queue = this.queues.get(queueName);
     if (!queue) throw new Error(`Unknown queue "${queueName}"; known: ${this.queueNames.join(', ')}`);
-    return queue.add(queueName, data, opts);
+    const job = await queue.add(queueName, data, opts);
+    await this.awaitReplicas();
+    return job;
+  }
+
+  /**
+   * With `waitForReplicas`, resolves once that many replicas have every write this connection made so
+   * far (Redis WAIT), so an added job survives a failover; throws when they do not within 2 s (the
+   * caller may add again: with a job id, adding again is harmless).
+   */
+  private async awaitReplicas(): Promise<void> {
+    const wanted = typeof this.target === 'string' ? 0 : (this.target.waitForReplicas ?? 0);
+    if (wanted <= 0 || this.redis instanceof Cluster) return;
+    const acknowledged = await this.redis.wait(wanted, 2_000);
+    if (acknowledged < wanted) {
+      throw new Error(`Redis took the job, but only ${acknowledged} of ${wanted} replicas have it after 2 s: a failover now could lose it`);
+    }
   }
 
   async schedules(): Promise<ScheduleInfo[]> {
