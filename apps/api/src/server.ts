@@ -20,7 +20,11 @@ export interface Instance {
 export const version = '0.1.0';
 
 export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PGLITE_DATA_DIR,
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the work using it fails and is retried, and the pool reconnects'),
+  });
   let runtime: JobRuntime | undefined;
   try {
     await migrate(database);
