@@ -6,8 +6,9 @@ import {
   type JobContext,
   type JobResult,
 } from '../definition.js';
+import { attemptDatabase } from './attempt-database.js';
 import { writeOutbox } from './outbox.js';
-import { InjectedFailureError, InvalidJobInputError, InvalidJobResultError, JobTimeoutError } from '../errors.js';
+import { InjectedFailureError, InvalidJobInputError, InvalidJobResultError, JobTimeoutError, serializeError } from '../errors.js';
 
 /** One attempt of one job, as the executor sees it (BullMQ-free, so tests can run processors directly). */
 export interface Attempt {
@@ -35,8 +36,12 @@ export interface ExecuteOptions {
 
 /**
  * Runs one attempt: validates the input, gives the processor an AbortSignal that fires at the type's
- * timeout, fails the attempt at the deadline even if the processor ignores the signal, and checks the
- * result against the standard shape.
+ * timeout, and checks the result against the standard shape.
+ *
+ * At the deadline the attempt is failed (JobTimeoutError) but not released: the processor's database
+ * work is cut off (see attempt-database.ts), and this function settles only once the processor has
+ * really stopped. Until then the job stays active in BullMQ, so an exclusive type's slot, the priority
+ * slot and the job's lock stay taken and a retry cannot overlap the run it replaces.
  */
 export async function executeAttempt(
   definition: AnyJobDefinition,
@@ -69,6 +74,7 @@ export async function executeAttempt(
   if (options.signal?.aborted) onOuterAbort();
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   // The error is built only when the deadline passes: capturing a stack on every attempt is costly.
+  const deadline = Date.now() + definition.timeoutMs;
   const timer = setTimeout(() => abort(new JobTimeoutError(definition.queue, definition.timeoutMs)), definition.timeoutMs);
   const log = options.log;
   let childLog: Logger | undefined;
@@ -80,7 +86,7 @@ export async function executeAttempt(
     get log() {
       return (childLog ??= typeof log === 'function' ? log() : log);
     },
-    db: options.db,
+    db: attemptDatabase(options.db, controller.signal, deadline),
     job: { id: attempt.id, name: attempt.name, queue: attempt.queue, attempt: attempt.attempt, scheduledAt: attempt.scheduledAt },
     progress: options.progress ?? (async () => undefined),
     async enqueueAfterCommit(tx, entries) {
@@ -90,8 +96,29 @@ export async function executeAttempt(
   };
 
   const started = performance.now();
+  let processing: Promise<Awaited<ReturnType<typeof definition.process>>>;
   try {
-    const outcome = await Promise.race([definition.process(context), aborted]);
+    processing = definition.process(context);
+  } catch (err) {
+    processing = Promise.reject(err);
+  }
+  let processorSettled = false;
+  const settled = processing.then(
+    () => (processorSettled = true),
+    () => (processorSettled = true),
+  );
+  try {
+    const outcome = await Promise.race([processing, aborted]).catch(async (err: unknown) => {
+      if (controller.signal.aborted && !processorSettled) {
+        // The processor ignores its signal (or is still cleaning up): hold the attempt until it stops.
+        const held = performance.now();
+        childLog ??= typeof log === 'function' ? log() : log;
+        childLog.warn({ err: serializeError(err) }, 'attempt aborted; its processor has not stopped yet, so the job keeps its slot until it does');
+        await settled;
+        childLog.warn({ heldMs: Math.round(performance.now() - held) }, 'aborted processor stopped; releasing the job');
+      }
+      throw err;
+    });
     const result = jobResultSchema.safeParse({
       status: outcome?.status ?? 'ok',
       summary: outcome?.summary,
