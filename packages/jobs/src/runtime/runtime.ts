@@ -286,6 +286,13 @@ export class JobRuntime {
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    const concurrency = [...this.definitions.values()].reduce((sum, d) => sum + (d.concurrency ?? 1), 0);
+    if (this.slots && this.slots.limit >= concurrency) {
+      this.log.warn(
+        { maxActiveJobs: this.slots.limit, workerConcurrency: concurrency },
+        'maxActiveJobs is not below the total worker concurrency: the priority pool never fills, so priorities across queues have no effect',
+      );
+    }
   }
 
   /** The BullMQ processor for every type. Declares the signal parameter so BullMQ passes one. */
@@ -400,6 +407,11 @@ export class JobRuntime {
 
   async queueStats(name: string): Promise<QueueStats | undefined> {
     return this.queues.has(name) ? (await this.stats([name]))[0] : undefined;
+  }
+
+  /** Jobs taken from their queue that wait for a slot of the instance-wide pool (`maxActiveJobs`). */
+  get jobsWaitingForSlot(): number {
+    return this.slots?.pending ?? 0;
   }
 
   /** This instance's breakers (empty without the worker role). */
