@@ -6,6 +6,7 @@ import { deadLetters } from '@bullpen/db';
 import { QueueEvents } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { AnyJobDefinition } from '../definition.js';
 import { cpuSpin, cpuSpinLongLock } from '../../test/fixtures/definitions.js';
 import { deletePrefix, redisUrl, silentLogger, startFixture, uniquePrefix, useFixtureEnvironment, type Fixture } from '../../test/support.js';
 import { startRuntime } from './runtime.js';
@@ -20,7 +21,7 @@ describe('stalled jobs', () => {
   const fixtures = useFixtureEnvironment();
 
   /** Two instances with a 2 s lock run one 6 s spin of `type`; returns what a test needs to judge it. */
-  async function spinOnTwoInstances(type: typeof cpuSpin) {
+  async function spinOnTwoInstances(type: AnyJobDefinition) {
     const prefix = uniquePrefix('stalls');
     const producer = await startRuntime({
       redisUrl, prefix, definitions: [type], db: fixtures.database.db, logger: silentLogger, roles: { worker: false, scheduler: false },
