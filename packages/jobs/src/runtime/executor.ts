@@ -10,6 +10,9 @@ import { attemptDatabase } from './attempt-database.js';
 import { writeOutbox } from './outbox.js';
 import { InjectedFailureError, InvalidJobInputError, InvalidJobResultError, JobTimeoutError, serializeError } from '../errors.js';
 
+/** How long a processor may take to stop after its signal fires before it is reported as ignoring it. */
+const IGNORED_ABORT_GRACE_MS = 1_000;
+
 /** One attempt of one job, as the executor sees it (BullMQ-free, so tests can run processors directly). */
 export interface Attempt {
   id: string;
@@ -78,6 +81,7 @@ export async function executeAttempt(
   const timer = setTimeout(() => abort(new JobTimeoutError(definition.queue, definition.timeoutMs)), definition.timeoutMs);
   const log = options.log;
   let childLog: Logger | undefined;
+  let attemptDb: Database | undefined;
 
   const context: JobContext<unknown> = {
     input: parsed.data,
@@ -86,7 +90,10 @@ export async function executeAttempt(
     get log() {
       return (childLog ??= typeof log === 'function' ? log() : log);
     },
-    db: attemptDatabase(options.db, controller.signal, deadline),
+    // Made on first use, like the logger: many attempts never touch the database.
+    get db() {
+      return (attemptDb ??= attemptDatabase(options.db, controller.signal, deadline));
+    },
     job: { id: attempt.id, name: attempt.name, queue: attempt.queue, attempt: attempt.attempt, scheduledAt: attempt.scheduledAt },
     progress: options.progress ?? (async () => undefined),
     async enqueueAfterCommit(tx, entries) {
@@ -110,12 +117,18 @@ export async function executeAttempt(
   try {
     const outcome = await Promise.race([processing, aborted]).catch(async (err: unknown) => {
       if (controller.signal.aborted && !processorSettled) {
-        // The processor ignores its signal (or is still cleaning up): hold the attempt until it stops.
+        // Hold the attempt until the processor stops. One that honours its signal stops within the
+        // grace below and is not reported; one that ignores it is, when it stops too.
         const held = performance.now();
-        childLog ??= typeof log === 'function' ? log() : log;
-        childLog.warn({ err: serializeError(err) }, 'attempt aborted; its processor has not stopped yet, so the job keeps its slot until it does');
-        await settled;
-        childLog.warn({ heldMs: Math.round(performance.now() - held) }, 'aborted processor stopped; releasing the job');
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([settled, new Promise((resolve) => (grace = setTimeout(resolve, IGNORED_ABORT_GRACE_MS)))]);
+        clearTimeout(grace);
+        if (!processorSettled) {
+          childLog ??= typeof log === 'function' ? log() : log;
+          childLog.warn({ err: serializeError(err) }, 'attempt aborted but its processor has not stopped; the job keeps its slots until it does');
+          await settled;
+          childLog.warn({ heldMs: Math.round(performance.now() - held) }, 'aborted processor stopped; releasing the job');
+        }
       }
       throw err;
     });
