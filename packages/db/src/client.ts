@@ -34,6 +34,10 @@ export interface DatabaseOptions {
    * statement or transaction using it fails and the pool opens a new connection; the process carries on.
    */
   onConnectionError?: ((err: Error) => void) | undefined;
+  /** Called when the pool could not open a connection (server down, refused, database closed). */
+  onConnectFailed?: ((err: Error) => void) | undefined;
+  /** Called whenever the pool opened a connection: after a loss, the database is back. */
+  onConnected?: (() => void) | undefined;
 }
 
 export interface DatabaseHandle {
@@ -76,7 +80,33 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     : undefined;
 
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // pg-pool reports neither failed connects nor any success after them; a Client that reports both
+    // lets the caller log an outage's start and end.
+    class ObservedClient extends pg.Client {
+      override connect(): Promise<pg.Client>;
+      override connect(callback: (err: Error | null, client?: pg.Client) => void): void;
+      override connect(callback?: (err: Error | null, client?: pg.Client) => void): Promise<pg.Client> | void {
+        const report = (err: Error | null | undefined) => (err ? options.onConnectFailed?.(err) : options.onConnected?.());
+        if (callback) {
+          super.connect((err: Error | null) => {
+            report(err);
+            callback(err, this);
+          });
+          return;
+        }
+        return super.connect().then(
+          (client) => {
+            report(undefined);
+            return client;
+          },
+          (err: Error) => {
+            report(err);
+            throw err;
+          },
+        );
+      }
+    }
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, Client: ObservedClient });
     // A client that loses its server emits 'error'. The pool handles it only while the client is idle;
     // a checked-out client (a job idle in a transaction between statements, say) emits it on itself, and
     // unhandled that event kills the process. So every client gets a handler for its whole life: the

@@ -20,6 +20,8 @@ export function bullpenKeys(prefix: string) {
      * lock, so the job's recovered run completes with it instead of running (or failing) again.
      */
     receipts: `${base}:receipts`,
+    /** `${readyProbe}:${instanceId}`: the short-lived key /readyz writes to prove Redis takes writes. */
+    readyProbe: `${base}:ready-probe`,
     /** Pub/sub channel: a queue name whose breakers every instance should reset. */
     breakerResetChannel: `${base}:breaker-reset`,
   };
