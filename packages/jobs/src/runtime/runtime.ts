@@ -421,25 +421,27 @@ export class JobRuntime {
 
   /** A job this instance's stalled check put back in its queue. */
   private async recordStall(queue: string, jobId: string): Promise<void> {
+    const at = new Date();
     let stalledOn: string | undefined;
-    let stalls: number | undefined;
     try {
-      const job = await Job.fromId(this.queues.get(queue)!, jobId);
-      stalledOn = job?.processedBy;
-      stalls = job?.stalledCounter;
-      await Promise.all([
-        this.redis.hincrby(this.keys.stalls, queue, 1),
-        Job.addJobLog(
-          this.queues.get(queue)!,
-          jobId,
-          `stalled at ${new Date().toISOString()}: its lock lapsed on ${stalledOn ?? 'an unknown instance'}; put back in the queue by ${this.instanceId}`,
-        ),
-      ]);
-    } catch (err) {
-      this.log.debug({ queue, jobId, err: serializeError(err) }, 'could not record a stall in Redis');
+      // Who held the lapsed lock: BullMQ names the last worker (our instance id) until it is taken again.
+      stalledOn = (await Job.fromId(this.queues.get(queue)!, jobId))?.processedBy;
+    } catch {
+      // Redis is failing: the stall is still logged, without that detail.
     }
-    this.log.warn({ queue, jobId, stalledOn, stalls }, 'job stalled: its lock lapsed, so it was put back in its queue and runs again');
+    this.log.warn({ queue, jobId, stalledOn }, 'job stalled: its lock lapsed, so it was put back in its queue and runs again');
     for (const listener of this.stallListeners) listener({ queue, jobId, stalledOn });
+    try {
+      await Job.addJobLog(
+        this.queues.get(queue)!,
+        jobId,
+        `stalled at ${at.toISOString()}: its lock lapsed on ${stalledOn ?? 'an unknown instance'}; put back in the queue by ${this.instanceId}`,
+      );
+      // Counted last: whoever sees the count can also see the job's note.
+      await this.redis.hincrby(this.keys.stalls, queue, 1);
+    } catch (err) {
+      this.log.warn({ queue, jobId, err: serializeError(err) }, 'could not count a stall or note it in the job log');
+    }
   }
 
   private async relayAfterAttempt(log: Logger): Promise<void> {

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { AnyJobDefinition } from '../definition.js';
 import { cpuSpin, cpuSpinLongLock } from '../../test/fixtures/definitions.js';
-import { deletePrefix, redisUrl, silentLogger, startFixture, uniquePrefix, useFixtureEnvironment, type Fixture } from '../../test/support.js';
+import { deletePrefix, redisUrl, silentLogger, startFixture, uniquePrefix, useFixtureEnvironment, waitFor, type Fixture } from '../../test/support.js';
 import { startRuntime } from './runtime.js';
 
 const SPIN_MS = 6_000;
@@ -41,14 +41,16 @@ describe('stalled jobs', () => {
       // A dying instance's failures would be found by the reconciler: sweep now, as it would.
       await producer.reconcileDeadLetters();
       const letters = await fixtures.database.db.select().from(deadLetters).where(eq(deadLetters.jobId, job.id!));
-      const logs = instances.flatMap(jsonLines);
+      // The recovered run may complete before the recovering instance's log line and count land.
+      const stallLines = () => instances.flatMap(jsonLines).filter((l) => l.msg === 'job stalled: its lock lapsed, so it was put back in its queue and runs again');
+      await waitFor(async () => ((await producer.stallCounts())[type.queue] ?? 0) === stallLines().length, 5_000, 'every stall counted and logged');
       return {
         job,
         result,
         state: await job.getState(),
         letters,
         runs: instances.flatMap((i) => i.lines).filter((l) => l === `STARTED ${job.id}`).length,
-        stallLogs: logs.filter((l) => l.msg === 'job stalled: its lock lapsed, so it was put back in its queue and runs again'),
+        stallLogs: stallLines(),
         counted: (await producer.stallCounts())[type.queue] ?? 0,
         jobLog: (await producer.queue(type.queue)!.getJobLogs(job.id!)).logs,
       };
