@@ -40,15 +40,21 @@ afterAll(async () => {
 describe('stalls in the API', () => {
   it('shows a stalled job that completed as completed, with its stall in the job view and in /metrics', async () => {
     const job = await h.runtime.enqueue(spin.queue, {});
+    type View = { stalledCount: number; timeline: Array<{ event: string }>; state: string };
+    // Completed, and the stall noted (the note may land just after the recovered run completes).
     const view = await waitFor(async () => {
       const res = await request(h.app).get(`/api/v1/queues/${spin.queue}/jobs/${job.id}`).set('Cookie', h.as.viewer.cookie);
-      return res.body.state === 'completed' ? (res.body as { stalledCount: number; timeline: Array<{ event: string }>; state: string }) : undefined;
-    }, 20_000, 'the stalled job to complete');
+      const body = res.body as View;
+      return body.state === 'completed' && body.timeline.some((e) => e.event === 'stalled') ? body : undefined;
+    }, 20_000, 'the stalled job to complete and its stall to be noted');
     expect(view.stalledCount).toBeGreaterThanOrEqual(1);
     expect(view.timeline.filter((e) => e.event === 'stalled')).toHaveLength(view.stalledCount);
     expect(await h.database.db.select().from(deadLetters).where(eq(deadLetters.jobId, job.id!))).toEqual([]);
 
-    const metrics = await request(h.app).get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789');
-    expect(metrics.text).toContain(`bullpen_job_stalls_total{queue="${spin.queue}"} ${view.stalledCount}`);
+    const counted = `bullpen_job_stalls_total{queue="${spin.queue}"} ${view.stalledCount}`;
+    await waitFor(async () => {
+      const metrics = await request(h.app).get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789');
+      return metrics.text.includes(counted);
+    }, 5_000, counted);
   });
 });
