@@ -79,7 +79,7 @@ describe('exclusive job types', () => {
         startFixture('instance', { QUEUE_PREFIX: prefix, FIXTURE_TYPES: type, ROLES: 'worker', DATABASE_URL: fixtures.database.url, INSTANCE_ID: id }),
       );
       await Promise.all(workers.map((w) => w.waitForLine(/^READY$/)));
-      const queue = new Queue(type, { connection: fixtures.redis, prefix });
+      const queue = new Queue(type, { connection: fixtures.redis, prefix: queuePrefix(prefix, type) });
       // Added with the plain queue, so with the type's attempts and backoff spelled out.
       await queue.addBulk([1, 2, 3].map(() => ({ name: type, data: {}, opts: { attempts: 2, backoff: { type: 'fixed', delay: 1 } } })));
       // Each job: a first run of 1.5 s that times out at 300 ms, then a quick retry.
