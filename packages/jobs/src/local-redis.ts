@@ -90,6 +90,9 @@ export interface LocalRedisCluster {
   nodes: RedisEndpoint[];
   /** `host:port,host:port,…` */
   nodesText: string;
+  /** Kills one node (SIGKILL) or starts it again with its cluster config: it rejoins with its slots. */
+  stopNode(port: number): Promise<void>;
+  startNode(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,14 +108,20 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
     const taken = new Set<number>();
     const ports: number[] = [];
     for (let i = 0; i < masters; i++) ports.push(await freePort(taken));
-    for (const port of ports) {
-      children.push(
-        await startServer(
-          ['--port', String(port), '--bind', HOST, '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no'],
-          `cluster node ${port}`,
-        ),
+    const byPort = new Map<number, ChildProcess>();
+    const startNode = async (port: number) => {
+      const child = await startServer(
+        ['--port', String(port), '--bind', HOST, '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no'],
+        `cluster node ${port}`,
       );
-    }
+      children.push(child);
+      byPort.set(port, child);
+    };
+    const stopNode = async (port: number) => {
+      const child = byPort.get(port);
+      if (child) await stopServers([child]);
+    };
+    for (const port of ports) await startNode(port);
     const nodes = ports.map((port) => ({ host: HOST, port }));
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
     // Every node must agree that all slots are served before clients connect.
@@ -124,7 +133,7 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
         redis.disconnect();
       }
     }
-    return { nodes, nodesText: nodes.map((n) => `${n.host}:${n.port}`).join(','), stop };
+    return { nodes, nodesText: nodes.map((n) => `${n.host}:${n.port}`).join(','), stopNode, startNode, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -71,10 +71,15 @@ export function watchRedis(redis: RedisClient, connection: string, log: Logger):
       if (!found) nodes.set(key, (found = new ConnectionWatch(`${connection} ${key}`, log)));
       return found;
     };
+    const keyOf = (node: Redis) => `${node.options.host}:${node.options.port}`;
     redis.on('node error', (err: Error, key: string) => nodeWatch(key).lost(err));
+    // A node that goes away closes its socket without an error: ioredis drops its connection (-node).
+    // While the cluster connection is up, that is a loss (at our own disconnect it is not).
+    redis.on('-node', (node: Redis) => {
+      if (redis.status === 'ready') nodeWatch(keyOf(node)).lost();
+    });
     redis.on('+node', (node: Redis) => {
-      const key = `${node.options.host}:${node.options.port}`;
-      node.on('ready', () => nodeWatch(key).recovered());
+      node.on('ready', () => nodeWatch(keyOf(node)).recovered());
     });
   }
   return watch;
