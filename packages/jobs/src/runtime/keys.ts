@@ -17,11 +17,6 @@ export function queuePrefix(prefix: string, queue: string): string {
   return `${prefix}:{${queue}}`;
 }
 
-/** `<prefix>:{<queue>}:<queue>:`: what BullMQ puts before each key name of that queue (`wait`, `meta`, a job id). */
-export function queueKeyBase(prefix: string, queue: string): string {
-  return `${queuePrefix(prefix, queue)}:${queue}:`;
-}
-
 export function bullpenKeys(prefix: string) {
   const base = `${prefix}:{bullpen}`;
   return {
