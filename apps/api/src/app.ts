@@ -72,7 +72,7 @@ export function createApp(ctx: AppContext): OpsApp {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
 
-  const audit = new AuditLog(database.db, runtime.instanceId, logger);
+  const audit = new AuditLog(database.db, runtime.instanceId, logger, runtime.masker);
   const events = new QueueEventStream(runtime, logger, ctx.eventsIntervalMs);
   const bootstrap = ensureAdmin(database.db, { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }, logger).catch((err: unknown) => {
     logger.error({ err }, 'could not ensure the admin account; sign-in may fail until PostgreSQL answers');
@@ -84,7 +84,13 @@ export function createApp(ctx: AppContext): OpsApp {
     logger,
     audit,
     events,
-    limiter: new LoginLimiter({ redis: runtime.redis, prefix: config.QUEUE_PREFIX, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS }),
+    limiter: new LoginLimiter({
+      redis: runtime.redis,
+      prefix: config.QUEUE_PREFIX,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    }),
     workers: new WorkerDirectory(runtime, config.QUEUE_PREFIX),
     boardPath: BOARD_PATH,
     bootstrap,
@@ -103,13 +109,27 @@ export function createApp(ctx: AppContext): OpsApp {
           upgradeInsecureRequests: tls ? [] : null,
           connectSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
-          styleSrc: ["'self'", 'https:', "'unsafe-inline'"],
-          fontSrc: ["'self'", 'https:', 'data:'],
+          // Our own styles only: no stylesheet from any https: host (Bull Board's Google Fonts link
+          // is refused and it falls back to system fonts). Inline styles stay for the board's UI.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          fontSrc: ["'self'", 'data:'],
         },
       },
-      strictTransportSecurity: tls,
+      // Set per request below, whenever the request came over TLS.
+      strictTransportSecurity: false,
     }),
   );
+  app.use((req, res, next) => {
+    // HSTS whenever the browser reached us over TLS (directly or, with TRUST_PROXY, via a proxy), or
+    // always with COOKIE_SECURE=true; never over plain HTTP otherwise, where it would mean nothing.
+    if (config.COOKIE_SECURE !== 'false' && (req.secure || tls)) res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
+  // Answers that hold queue, job, audit or metrics data are never stored by a browser or proxy.
+  app.use(['/api', `${BOARD_PATH}/api`, '/metrics'], (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', instanceId: ctx.runtime.instanceId, roles: [...ctx.config.ROLES], version: ctx.version });

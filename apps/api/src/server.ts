@@ -1,8 +1,9 @@
 // Composes one instance: database, job runtime by role, and the HTTP server when the http role is on.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, demoFailureQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { migrate, openDatabase, rowsOf, type DatabaseHandle } from '@bullpen/db';
+import { sql } from 'drizzle-orm';
+import { catalog, demoFailureQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -20,10 +21,22 @@ export interface Instance {
 export const version = '0.1.0';
 
 export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
+  // Migrations run as the owner; the app then runs as DATABASE_URL's role (bullpen_app on a server).
+  if (config.MIGRATION_DATABASE_URL) {
+    const owner = await openDatabase({ url: config.MIGRATION_DATABASE_URL, poolSize: 1 });
+    try {
+      await migrate(owner);
+    } finally {
+      await owner.close();
+    }
+  }
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
   let runtime: JobRuntime | undefined;
   try {
-    await migrate(database);
+    if (!config.MIGRATION_DATABASE_URL) await migrate(database);
+    if (database.kind === 'postgres' && (await ownsAuditLog(database))) {
+      logger.warn('the app connects to PostgreSQL as the owner of audit_log, so it could rewrite the audit history: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a member of bullpen_app (README, "Database roles")');
+    }
     runtime = await startRuntime({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
@@ -43,6 +56,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       stalledIntervalMs: config.STALLED_INTERVAL_MS,
       maxActiveJobs: config.MAX_ACTIVE_JOBS,
       connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+      masker: new SecretMasker({ extraKeys: config.MASK_EXTRA_KEYS }),
       deadLetterSweepEveryMs: config.DEMO ? 15_000 : 60_000,
       outboxSweepEveryMs: config.DEMO ? 10_000 : 30_000,
     });
@@ -83,4 +97,13 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
     url,
     stop: () => (stopping ??= stop()),
   };
+}
+
+/** Whether this connection's role owns the audit log (or is a superuser): then its trigger is no guard. */
+async function ownsAuditLog(database: DatabaseHandle): Promise<boolean> {
+  const rows = await rowsOf<{ owns: boolean }>(
+    database.db,
+    sql`SELECT (pg_has_role(current_user, c.relowner, 'USAGE') OR r.rolsuper) AS owns FROM pg_class c, pg_roles r WHERE c.relname = 'audit_log' AND c.relkind = 'r' AND r.rolname = current_user`,
+  );
+  return rows[0]?.owns ?? false;
 }
