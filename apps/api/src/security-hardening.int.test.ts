@@ -4,15 +4,20 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { auditLog, deadLetters } from '@bullpen/db';
-import { defineJob } from '@bullpen/jobs';
-import { and, eq, gt } from 'drizzle-orm';
+import { rowsOf } from '@bullpen/db';
+import { testServerUrl } from '@bullpen/db/testing';
+import { createRedis, defineJob } from '@bullpen/jobs';
+import { deleteKeysUnder } from '@bullpen/jobs/testing';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import pg from 'pg';
+import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from './logger.js';
 import { loadConfig } from './config.js';
 import { MASKED_SURFACES } from './ops/masked-surfaces.js';
+import { startInstance, type Instance } from './server.js';
 import { PASSWORDS, startHarness, waitFor, type Harness } from './test-harness.js';
 import { testDefinitions } from './test-jobs.js';
 
@@ -283,6 +288,60 @@ describe('5. audit log append-only for the app role', () => {
       await admin.end();
     }
   });
+  it('an instance migrates as the owner (MIGRATION_DATABASE_URL) and then runs and audits as a member of bullpen_app', async () => {
+    const name = `bullpen_test_role_${randomBytes(5).toString('hex')}`;
+    const role = `bullpen_web_${randomBytes(4).toString('hex')}`;
+    const server = new pg.Client({ connectionString: testServerUrl });
+    await server.connect();
+    await server.query(`CREATE DATABASE ${name}`);
+    const owner = new URL(testServerUrl);
+    owner.pathname = `/${name}`;
+    const prefix = `bpapi-role-${randomBytes(4).toString('hex')}`;
+    let instance: Instance | undefined;
+    const warnings: string[] = [];
+    try {
+      // bullpen_app is cluster-wide and exists already (the harness's database migrated); the new
+      // database's own migration, run by the instance as the owner, grants it the tables.
+      await server.query(`CREATE ROLE ${role} LOGIN IN ROLE bullpen_app`);
+      const appUrl = new URL(owner);
+      appUrl.username = role;
+      const config = loadConfig({
+        DATABASE_URL: appUrl.toString(),
+        MIGRATION_DATABASE_URL: owner.toString(),
+        QUEUE_PREFIX: prefix,
+        REDIS_URL: h.redisUrl,
+        ROLES: 'http,worker',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ADMIN_PASSWORD: PASSWORDS.admin,
+        INSTANCE_ID: 'as-app-role',
+        LOG_LEVEL: 'warn',
+      });
+      const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (warnings.push(chunk.toString()), done()) }));
+      instance = await startInstance(config, logger);
+      const who = await rowsOf<{ user: string }>(instance.database.db, sql`SELECT current_user AS user`);
+      expect(who[0]!.user).toBe(role);
+      const base = instance.url!;
+      const signIn = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORDS.admin }) });
+      expect(signIn.status).toBe(200);
+      const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+      const queue = instance.runtime.queueNames[0]!;
+      const pause = await fetch(`${base}/api/v1/queues/${queue}/pause`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: '{}' });
+      expect(pause.status).toBe(200);
+      const rows = await rowsOf<{ action: string; outcome: string }>(instance.database.db, sql`SELECT action, outcome FROM audit_log ORDER BY id`);
+      expect(rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(['auth.sign-in:succeeded', 'queue.pause:started', 'queue.pause:succeeded']);
+      await expect(instance.database.db.execute(sql`DELETE FROM audit_log`)).rejects.toThrow();
+      expect(warnings.join('')).not.toContain('owner of audit_log');
+    } finally {
+      await instance?.stop();
+      await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await server.query(`DROP ROLE IF EXISTS ${role}`);
+      await server.end();
+      const redis = createRedis(h.redisUrl, 'worker');
+      await deleteKeysUnder(redis, prefix).finally(() => redis.disconnect());
+    }
+  }, 60_000);
 });
 
 describe('6. dead-letter filter guard', () => {

@@ -23,7 +23,8 @@ export const version = '0.1.0';
 export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
   // Migrations run as the owner; the app then runs as DATABASE_URL's role (bullpen_app on a server).
   if (config.MIGRATION_DATABASE_URL) {
-    const owner = await openDatabase({ url: config.MIGRATION_DATABASE_URL, poolSize: 1 });
+    // Two connections: one holds the migration lock while the other migrates.
+    const owner = await openDatabase({ url: config.MIGRATION_DATABASE_URL, poolSize: 2 });
     try {
       await migrate(owner);
     } finally {
