@@ -167,7 +167,16 @@ export function createApp(ctx: AppContext): OpsApp {
 
   app.use(API_BASE, express.json({ limit: BODY_LIMIT, strict: true }));
   mountRoutes(app, { routes, audit, log: logger, sessionOf });
-  app.use('/api', (req, res) => send(res, new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply()));
+  app.use('/api', async (req, res) => {
+    const reply = new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply();
+    // A write to no route is still a state-changing request someone signed in made: audit the refusal.
+    const session = sessionOf(req);
+    if (session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+      const target = `${req.method} ${req.originalUrl.slice(0, 300)}`;
+      await audit.record({ username: session.username, role: session.role, ip: req.ip }, 'unknown-route', target, { body: req.body as unknown }, 'rejected', { status: 404, code: 'NOT_FOUND' });
+    }
+    send(res, reply);
+  });
 
   mountBoard(app, deps, audit, sessionOf);
 

@@ -18,11 +18,13 @@ import { createLogger } from './logger.js';
 import { loadConfig } from './config.js';
 import { MASKED_SURFACES } from './ops/masked-surfaces.js';
 import { startInstance, type Instance } from './server.js';
-import { PASSWORDS, startHarness, waitFor, type Harness } from './test-harness.js';
+import { PASSWORDS, scanKeys, startHarness, waitFor, type Harness } from './test-harness.js';
 import { testDefinitions } from './test-jobs.js';
 
-const LIMIT = 10;
-const PER_ADDRESS = 20;
+// Small limits keep the many password checks (scrypt) of these tests cheap.
+const LIMIT = 5;
+const PER_ADDRESS = 12;
+const WINDOW_SECONDS = 900;
 const LEAKY = 'ops-leaky';
 
 // Canaries: every planted secret contains CANARY; no surface may show that word afterwards.
@@ -98,18 +100,35 @@ describe('1. login limit races', () => {
 });
 
 describe('2. lockout as a weapon', () => {
-  it('an attacker address cannot lock the admin out from another address; locked sign-ins are audited', async () => {
+  it('an attacker address cannot lock the admin out from another address; locked sign-ins are audited; repeated lockouts back off', async () => {
     const before = await lastAuditId();
     const attacker = ip(66);
-    for (let i = 0; i < LIMIT; i++) expect((await login('admin', `guess-${i}`, attacker)).status).toBe(401);
+    const guesses = await Promise.all(Array.from({ length: LIMIT }, (_, i) => login('admin', `guess-${i}`, attacker)));
+    expect(guesses.map((r) => r.status)).toEqual(Array(LIMIT).fill(401));
     // Spraying made-up names from the same address trips the address limit too.
     const spray = await Promise.all(Array.from({ length: PER_ADDRESS }, (_, i) => login(`nobody-${i}`, 'x', attacker)));
     expect(spray.some((r) => r.status === 429)).toBe(true);
     const locked = await login('admin', PASSWORDS.admin, attacker);
     expect(locked.status).toBe(429);
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(WINDOW_SECONDS);
     // The real admin, elsewhere, signs in.
     expect((await login('admin', PASSWORDS.admin, ip(7))).status).toBe(200);
+    // Backoff: once the window has passed (its counters expire; the strikes stay a day), the next
+    // lockout of the same pair lasts twice as long.
+    const redis = createRedis(h.redisUrl, 'worker');
+    try {
+      const counters = [...(await scanKeys(redis, `${h.prefix}:bullpen:login-failures:pair:*`)), ...(await scanKeys(redis, `${h.prefix}:bullpen:login-failures:ip:*`))];
+      expect(counters.length).toBeGreaterThan(0);
+      await redis.del(...counters);
+    } finally {
+      redis.disconnect();
+    }
+    const again = await Promise.all(Array.from({ length: LIMIT }, (_, i) => login('admin', `again-${i}`, attacker)));
+    expect(again.map((r) => r.status)).toEqual(Array(LIMIT).fill(401));
+    const relocked = await login('admin', PASSWORDS.admin, attacker);
+    expect(relocked.status).toBe(429);
+    expect(Number(relocked.headers['retry-after'])).toBeGreaterThan(WINDOW_SECONDS * 1.9);
     const rows = await auditRowsSince(before);
     const lockedRows = rows.filter((r) => r.action === 'auth.sign-in' && r.outcome === 'rejected' && (r.detail as { code?: string }).code === 'RATE_LIMITED');
     expect(lockedRows.some((r) => r.actor === 'admin' && r.ip === attacker)).toBe(true);
@@ -209,6 +228,8 @@ describe('4. unaudited actions', () => {
     expect(invalid.status).toBe(400);
     const missing = await asOperator(request(h.app).post('/api/v1/queues/no-such-queue/pause').set('X-Forwarded-For', from)).send({});
     expect(missing.status).toBe(404);
+    const noRoute = await asOperator(request(h.app).post('/api/v1/queues/ops-ok/explode').set('X-Forwarded-For', from)).send({ how: 'loudly' });
+    expect(noRoute.status).toBe(404);
     expect((await login('viewer', 'wrong-password', from)).status).toBe(401);
     const session = await login('viewer', PASSWORDS.viewer, from);
     expect(session.status).toBe(200);
@@ -241,6 +262,8 @@ describe('4. unaudited actions', () => {
     expect(bad.params).toMatchObject({ body: { state: 'nonsense', olderThanMs: -1 } });
     const notFound = find((r) => r.actor === 'operator' && r.action === 'queue.pause' && detail(r).status === 404, '404 on a mutation');
     expect(notFound.target).toContain('no-such-queue');
+    const unknown = find((r) => r.actor === 'operator' && r.action === 'unknown-route' && detail(r).status === 404, 'write to no route');
+    expect(unknown.params).toMatchObject({ body: { how: 'loudly' } });
     find((r) => r.actor === 'viewer' && r.action === 'auth.sign-in' && r.outcome === 'rejected' && detail(r).status === 401, 'failed sign-in');
     find((r) => r.actor === 'viewer' && r.action === 'auth.sign-in' && r.outcome === 'succeeded', 'sign-in');
     find((r) => r.actor === 'viewer' && r.action === 'auth.sign-out' && r.outcome === 'succeeded', 'sign-out');
