@@ -425,6 +425,32 @@ describe('7. NUL bytes give 400', () => {
     }
     expect((await login('\u0000admin', 'x', ip(70))).status).toBe(400);
   });
+
+  it('every route of the table, present and future, refuses NUL in each path parameter and string query field', async () => {
+    const admin = h.as.admin;
+    const isString = (schema: unknown): boolean => {
+      let def = (schema as { def?: { type?: string; innerType?: unknown } } | undefined)?.def;
+      while (def && def.innerType) def = (def.innerType as { def?: { type?: string; innerType?: unknown } }).def;
+      return def?.type === 'string';
+    };
+    const probes: Array<{ method: 'get' | 'post'; url: string }> = [];
+    for (const route of h.app.routes) {
+      if (route.stream) continue;
+      const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+      for (const name of names) probes.push({ method: route.method, url: `/api/v1${route.path.replace(/:(\w+)/g, (_m: string, p: string) => (p === name ? '%00' : 'x'))}` });
+      const shape = (route.query as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
+      for (const [key, schema] of Object.entries(shape)) {
+        if (isString(schema)) probes.push({ method: route.method, url: `/api/v1${route.path.replace(/:\w+/g, 'x')}?${key}=a%00b` });
+      }
+    }
+    expect(probes.length).toBeGreaterThan(10);
+    const wrong: string[] = [];
+    for (const probe of probes) {
+      const res = await request(h.app)[probe.method](probe.url).set('Cookie', admin.cookie).set('X-CSRF-Token', admin.csrfToken).send(probe.method === 'post' ? {} : undefined);
+      if (res.status !== 400) wrong.push(`${probe.method.toUpperCase()} ${probe.url}: ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });
 
 describe('8. Bull Board is no wider than the API', () => {
