@@ -270,6 +270,19 @@ describe('4. unaudited actions', () => {
     const add = find((r) => r.actor === 'admin' && r.action === 'board.post' && r.outcome === 'succeeded', 'board add job');
     expect(add.params).toMatchObject({ body: { name: 'manual', data: { order: 4711, password: '[masked]' } } });
   });
+
+  it('every state-changing route of the table, present and future, audits a refused call', async () => {
+    const before = await lastAuditId();
+    const writes = h.app.routes.filter((r) => r.method !== 'get');
+    for (const route of writes) {
+      // A viewer without the CSRF token: refused by role, CSRF or validation, whichever comes first.
+      const res = await request(h.app).post(`/api/v1${route.path.replace(/:\w+/g, 'x')}`).set('Cookie', h.as.viewer.cookie).send({});
+      expect([400, 403], route.path).toContain(res.status);
+    }
+    const rows = await auditRowsSince(before);
+    const unaudited = writes.filter((route) => !rows.some((r) => r.action === (route.audit?.action ?? `post ${route.path}`) && r.outcome === 'rejected' && r.actor === 'viewer'));
+    expect(unaudited.map((r) => r.path)).toEqual([]);
+  });
 });
 
 describe('5. audit log append-only for the app role', () => {
