@@ -16,7 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from './logger.js';
 import { loadConfig } from './config.js';
+import type { Route } from './http/route-table.js';
 import { MASKED_SURFACES } from './ops/masked-surfaces.js';
+import { BOARD_PATH, boardPolicies } from './policy.js';
 import { startInstance, type Instance } from './server.js';
 import { PASSWORDS, scanKeys, startHarness, waitFor, type Harness } from './test-harness.js';
 import { testDefinitions } from './test-jobs.js';
@@ -273,7 +275,8 @@ describe('4. unaudited actions', () => {
 
   it('every state-changing route of the table, present and future, audits a refused call', async () => {
     const before = await lastAuditId();
-    const writes = h.app.routes.filter((r) => r.method !== 'get');
+    const routes: readonly Route[] = h.app.routes;
+    const writes = routes.filter((r) => r.method !== 'get');
     for (const route of writes) {
       // A viewer without the CSRF token: refused by role, CSRF or validation, whichever comes first.
       const res = await request(h.app).post(`/api/v1${route.path.replace(/:\w+/g, 'x')}`).set('Cookie', h.as.viewer.cookie).send({});
@@ -511,6 +514,20 @@ describe('8. Bull Board is no wider than the API', () => {
     // Operators keep the everyday actions.
     expect((await boardWrite('put', '/api/queues/ops-ok/pause', 'operator').send({})).status).toBe(200);
     expect((await boardWrite('put', '/api/queues/ops-ok/resume', 'operator').send({})).status).toBe(200);
+  });
+
+  it('every row of the board policy table refuses the roles below it', async () => {
+    const rank = { viewer: 0, operator: 1, admin: 2 } as const;
+    const wrong: string[] = [];
+    for (const policy of boardPolicies.filter((p) => p.path !== BOARD_PATH)) {
+      const path = policy.path.replace(/:\w+/g, 'ops-idle');
+      for (const who of ['viewer', 'operator'] as const) {
+        if (policy.role === 'public' || rank[who] >= rank[policy.role]) continue;
+        const res = await request(h.app)[policy.method](path).set('Cookie', h.as[who].cookie).set('Sec-Fetch-Site', 'same-origin').send({});
+        if (res.status !== 403) wrong.push(`${policy.method} ${path} as ${who}: ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('viewers cannot read Redis statistics, and a page lists at most 100 jobs', async () => {
