@@ -17,7 +17,7 @@ import { ensureAdmin } from './auth/users.js';
 import { mountBoard } from './board.js';
 import type { Config } from './config.js';
 import { QueueEventStream } from './events.js';
-import { ApiError, errorHandler, send } from './http/api-error.js';
+import { ApiError, errorHandler, errorReply, send } from './http/api-error.js';
 import { API_BASE, mountRoutes } from './http/mount-routes.js';
 import type { Route } from './http/route-table.js';
 import { OpsMetrics } from './metrics.js';
@@ -166,6 +166,18 @@ export function createApp(ctx: AppContext): OpsApp {
   });
 
   app.use(API_BASE, express.json({ limit: BODY_LIMIT, strict: true }));
+  // A body that cannot be read (bad JSON, too large) never reaches the routes table: audit the refusal here.
+  const unreadableBody: express.ErrorRequestHandler = async (err: unknown, req, res, _next) => {
+    const reply = errorReply(err, logger, { method: req.method, path: req.path });
+    const session = sessionOf(req);
+    if (session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+      const target = `${req.method} ${req.originalUrl.slice(0, 300)}`;
+      const code = (reply.body as { error?: { code?: string } }).error?.code;
+      await audit.record({ username: session.username, role: session.role, ip: req.ip }, 'unreadable-body', target, { contentLength: req.get('content-length') ?? null }, 'rejected', { status: reply.status, code });
+    }
+    send(res, reply);
+  };
+  app.use(API_BASE, unreadableBody);
   mountRoutes(app, { routes, audit, log: logger, sessionOf });
   app.use('/api', async (req, res) => {
     const reply = new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply();

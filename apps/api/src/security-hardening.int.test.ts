@@ -232,6 +232,8 @@ describe('4. unaudited actions', () => {
     expect(missing.status).toBe(404);
     const noRoute = await asOperator(request(h.app).post('/api/v1/queues/ops-ok/explode').set('X-Forwarded-For', from)).send({ how: 'loudly' });
     expect(noRoute.status).toBe(404);
+    const badJson = await asOperator(request(h.app).post('/api/v1/queues/ops-ok/pause').set('X-Forwarded-For', from)).set('Content-Type', 'application/json').send('{"half":');
+    expect(badJson.status).toBe(400);
     expect((await login('viewer', 'wrong-password', from)).status).toBe(401);
     const session = await login('viewer', PASSWORDS.viewer, from);
     expect(session.status).toBe(200);
@@ -264,6 +266,7 @@ describe('4. unaudited actions', () => {
     expect(bad.params).toMatchObject({ body: { state: 'nonsense', olderThanMs: -1 } });
     const notFound = find((r) => r.actor === 'operator' && r.action === 'queue.pause' && detail(r).status === 404, '404 on a mutation');
     expect(notFound.target).toContain('no-such-queue');
+    find((r) => r.actor === 'operator' && r.action === 'unreadable-body' && detail(r).code === 'INVALID_JSON', 'unreadable body');
     const unknown = find((r) => r.actor === 'operator' && r.action === 'unknown-route' && detail(r).status === 404, 'write to no route');
     expect(unknown.params).toMatchObject({ body: { how: 'loudly' } });
     find((r) => r.actor === 'viewer' && r.action === 'auth.sign-in' && r.outcome === 'rejected' && detail(r).status === 401, 'failed sign-in');
