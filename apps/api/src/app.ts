@@ -169,25 +169,25 @@ export function createApp(ctx: AppContext): OpsApp {
   // A body that cannot be read (bad JSON, too large) never reaches the routes table: audit the refusal here.
   const unreadableBody: express.ErrorRequestHandler = async (err: unknown, req, res, _next) => {
     const reply = errorReply(err, logger, { method: req.method, path: req.path });
+    send(res, reply);
     const session = sessionOf(req);
     if (session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       const target = `${req.method} ${req.originalUrl.slice(0, 300)}`;
       const code = (reply.body as { error?: { code?: string } }).error?.code;
       await audit.record({ username: session.username, role: session.role, ip: req.ip }, 'unreadable-body', target, { contentLength: req.get('content-length') ?? null }, 'rejected', { status: reply.status, code });
     }
-    send(res, reply);
   };
   app.use(API_BASE, unreadableBody);
   mountRoutes(app, { routes, audit, log: logger, sessionOf });
   app.use('/api', async (req, res) => {
     const reply = new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply();
+    send(res, reply);
     // A write to no route is still a state-changing request someone signed in made: audit the refusal.
     const session = sessionOf(req);
     if (session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       const target = `${req.method} ${req.originalUrl.slice(0, 300)}`;
       await audit.record({ username: session.username, role: session.role, ip: req.ip }, 'unknown-route', target, { body: req.body as unknown }, 'rejected', { status: 404, code: 'NOT_FOUND' });
     }
-    send(res, reply);
   });
 
   mountBoard(app, deps, audit, sessionOf);

@@ -137,9 +137,9 @@ export function mountBoard(app: Express, deps: OpsDeps, audit: AuditLog, session
     } catch (err) {
       const reply = errorReply(err, deps.logger, { board: req.path });
       const code = (reply.body as { error?: { code?: string } }).error?.code;
-      // Refused writes are audited too (anonymous ones are only logged: see mount-routes.ts).
-      if (write && actor && code !== 'AUDIT_UNAVAILABLE') await audit.record(actor, action, target, params(), 'rejected', { status: reply.status, code });
       send(res, reply);
+      // Refused writes are audited too, after the answer (anonymous ones are only logged: see mount-routes.ts).
+      if (write && actor && code !== 'AUDIT_UNAVAILABLE') await audit.record(actor, action, target, params(), 'rejected', { status: reply.status, code });
     }
   });
 }

@@ -5,7 +5,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '@bullpen/jobs';
-import { PASSWORDS, scanKeys, startHarness, type Harness } from './test-harness.js';
+import { PASSWORDS, scanKeys, startHarness, waitFor, type Harness } from './test-harness.js';
 import { testDefinitions } from './test-jobs.js';
 
 let h: Harness;
@@ -46,7 +46,11 @@ describe('CSRF', () => {
     expect(await queue.isPaused()).toBe(false);
     expect((await h.runtime.schedules()).find((s) => s.id === 'ops-tick')?.paused ?? false).toBe(false);
     // Each refusal is audited as rejected (issue 10, item 4), and nothing ran.
-    const added = await h.database.db.select().from(auditLog).orderBy(auditLog.id).offset(before);
+    // (Written right after each refusal is answered.)
+    const added = await waitFor(async () => {
+      const rows = await h.database.db.select().from(auditLog).orderBy(auditLog.id).offset(before);
+      return rows.length >= forged.length && rows;
+    }, 10_000, 'one audit row per refusal');
     expect(added.length).toBe(forged.length);
     expect(added.every((r) => r.outcome === 'rejected' && (r.detail as { code?: string }).code === 'CSRF_FAILED')).toBe(true);
 

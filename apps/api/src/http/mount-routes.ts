@@ -131,8 +131,9 @@ export function mountRoutes(app: Express, options: MountOptions): void {
         if (reply) send(res, reply);
       } catch (err) {
         const reply = errorReply(err, options.log, { route: route.path, method: req.method });
-        await auditRefusal(route, req, reply, options);
+        // The refusal is answered first: nothing ran, so its row need not hold the answer up.
         send(res, reply);
+        await auditRefusal(route, req, reply, options);
       }
     });
   }
