@@ -81,7 +81,7 @@ beforeAll(async () => {
       done();
     },
   });
-  const logger = createLogger(loadConfig({ ...env, INSTANCE_ID: 'hardening' }), capture);
+  const logger = createLogger(loadConfig({ ...env, INSTANCE_ID: 'hardening' }), { isTTY: false }, capture);
   h = await startHarness({ definitions: [...testDefinitions, leakyJob], roles: { worker: true, scheduler: false }, env, logger });
   await h.runtime.queue('ops-idle')!.pause();
 }, 60_000);

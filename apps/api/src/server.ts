@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, rowsOf, type DatabaseHandle } from '@bullpen/db';
 import { sql } from 'drizzle-orm';
-import { catalog, demoFailureQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -31,7 +31,15 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       await owner.close();
     }
   }
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  // One warn when PostgreSQL connections start failing, one info when one opens again (see ConnectionWatch).
+  const databaseWatch = new ConnectionWatch('postgres', logger);
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PGLITE_DATA_DIR,
+    onConnectionError: (err) => databaseWatch.lost(err),
+    onConnectFailed: (err) => databaseWatch.lost(err),
+    onConnected: () => databaseWatch.recovered(),
+  });
   let runtime: JobRuntime | undefined;
   try {
     if (!config.MIGRATION_DATABASE_URL) await migrate(database);
