@@ -3,7 +3,7 @@
 // that drops the database and deletes the prefix's keys with SCAN.
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { createRedis, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeRoles } from '@bullpen/jobs';
+import { createRedis, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeOptions, type RuntimeRoles } from '@bullpen/jobs';
 import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
@@ -56,6 +56,8 @@ export async function startHarness(options: {
   database?: TestDatabase;
   /** Default: a silent pino logger (TEST_LOG_LEVEL to see it). */
   logger?: Logger;
+  /** Runtime options on top of the harness's (e.g. a short lock for stall tests). */
+  runtime?: Partial<RuntimeOptions>;
 }): Promise<Harness> {
   const prefix = options.prefix ?? `bpapi-${randomBytes(5).toString('hex')}`;
   const redisUrl = options.redisUrl ?? testRedisUrl;
@@ -73,6 +75,7 @@ export async function startHarness(options: {
     drainTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
     masker: new SecretMasker({ extraKeys: config.MASK_EXTRA_KEYS }),
+    ...options.runtime,
   });
   const app = createApp({ config, runtime, database, logger, version: 'test', eventsIntervalMs: options.eventsIntervalMs ?? 100 });
   await createUser(database.db, { username: 'viewer', password: PASSWORDS.viewer, role: 'viewer' });
