@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@bullpen/db/testing';
-import { createRedis, defineJob, startRuntime } from '@bullpen/jobs';
+import { createRedis, defineJob, queuePrefix, startRuntime } from '@bullpen/jobs';
 import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import { pino } from 'pino';
 import { z } from 'zod';
@@ -29,7 +29,7 @@ const names = Array.from({ length: QUEUES }, (_, i) => `bench-${String(i).padSta
 type State = 'wait' | 'delayed' | 'completed' | 'failed';
 
 async function load(redis: ReturnType<typeof createRedis>, queue: string, counts: Record<State, number>): Promise<void> {
-  const base = `${prefix}:${queue}`;
+  const base = `${queuePrefix(prefix, queue)}:${queue}`;
   const now = Date.now();
   const opts = JSON.stringify({ attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400, count: 1000 } });
   let id = 0;

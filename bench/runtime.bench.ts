@@ -6,7 +6,7 @@
 // alike; the best round of each is reported.
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@bullpen/db/testing';
-import { defineJob, startRuntime, type AnyJobDefinition } from '@bullpen/jobs';
+import { defineJob, queuePrefix, startRuntime, type AnyJobDefinition } from '@bullpen/jobs';
 import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import { MetricsTime, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -48,7 +48,7 @@ const noop = defineJob({
 
 /** Fills a paused queue, so that workers can start and get ready before the clock starts. */
 async function fill(redis: Redis, prefix: string, jobs: number, options: object): Promise<Queue> {
-  const queue = new Queue(QUEUE_NAME, { connection: redis, prefix });
+  const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: queuePrefix(prefix, QUEUE_NAME) });
   await queue.pause();
   for (let i = 0; i < jobs; i += 1_000) {
     await queue.addBulk(Array.from({ length: Math.min(1_000, jobs - i) }, (_, k) => ({ name: QUEUE_NAME, data: { n: i + k }, opts: options })));
@@ -75,7 +75,7 @@ export async function run(): Promise<void> {
           const queue = await fill(redis, prefix, jobs, options);
           const worker = new Worker(QUEUE_NAME, async () => completed(), {
             connection: redis,
-            prefix,
+            prefix: queuePrefix(prefix, QUEUE_NAME),
             concurrency,
             metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
           });

@@ -154,6 +154,11 @@ const redisTarget = parseRedisUrl(redisUrlText);
 let redisChild = null;
 
 async function ensureRedis() {
+  // A cluster or Sentinel is the operator's own: the app connects to it and says clearly if it cannot.
+  if (process.env.REDIS_CLUSTER_NODES || process.env.REDIS_SENTINELS) {
+    say(`Redis: ${process.env.REDIS_CLUSTER_NODES ? `the cluster at ${process.env.REDIS_CLUSTER_NODES}` : `the master "${process.env.REDIS_SENTINEL_NAME ?? ''}" via Sentinel at ${process.env.REDIS_SENTINELS}`}; not starting a local one.`);
+    return;
+  }
   const reply = await ping(redisTarget);
   // A Redis answers in RESP: `+PONG`, or an error line such as `-NOAUTH …` that the app will report.
   if (reply !== null && /^[+-]/.test(reply)) {

@@ -37,6 +37,27 @@ describe('configuration', () => {
     expect(config.PORT).toBe(3000);
   });
 
+  it('turns the REDIS_* variables into one deployment: standalone, cluster or Sentinel', () => {
+    expect(loadConfig({}).REDIS).toEqual({ mode: 'standalone', url: 'redis://127.0.0.1:6379', username: undefined, password: undefined, tls: undefined });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000, [::1]:7001', REDIS_PASSWORD: 'pw', REDIS_TLS: 'true' }).REDIS).toEqual({
+      mode: 'cluster',
+      nodes: [{ host: 'r1', port: 7000 }, { host: '::1', port: 7001 }],
+      username: undefined,
+      password: 'pw',
+      tls: { ca: undefined },
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'bullpen', REDIS_USERNAME: 'app' }).REDIS).toMatchObject({
+      mode: 'sentinel',
+      sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }],
+      name: 'bullpen',
+      username: 'app',
+    });
+  });
+
+  it('refuses two Redis deployments at once, naming the variable', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://h:6379', REDIS_CLUSTER_NODES: 'h:7000' })).toThrow(/REDIS_CLUSTER_NODES: set only one of REDIS_URL, REDIS_CLUSTER_NODES/);
+  });
+
   it.each([
     ['PORT', 'eighty', /PORT/],
     ['PORT', '70000', /PORT/],
@@ -46,6 +67,11 @@ describe('configuration', () => {
     ['ROLES', 'http,cron', /ROLES: .*http,worker,scheduler/],
     ['DEMO', 'maybe', /DEMO: expected true or false/],
     ['QUEUE_PREFIX', 'a b', /QUEUE_PREFIX/],
+    ['QUEUE_PREFIX', '{bullpen}', /QUEUE_PREFIX: .*each queue gets its own/],
+    ['REDIS_CLUSTER_NODES', '10.0.0.1:6379,10.0.0.2', /REDIS_CLUSTER_NODES: .*"10.0.0.2" is not one/],
+    ['REDIS_SENTINELS', '10.0.0.1:26379', /REDIS_SENTINEL_NAME: required with REDIS_SENTINELS/],
+    ['REDIS_SENTINEL_NAME', 'mymaster', /REDIS_SENTINEL_NAME: only meaningful with REDIS_SENTINELS/],
+    ['REDIS_TLS_CA_FILE', '/nonexistent/ca.pem', /REDIS_TLS_CA_FILE: cannot read/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     let error: unknown;

@@ -1,6 +1,8 @@
 // The only module of the API that reads process.env. Parsed once at start; a bad value stops the
 // process with a message naming the variable.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { RedisEndpoint, RedisSettings } from '@bullpen/jobs';
 import { z } from 'zod';
 
 const ROLE_NAMES = ['http', 'worker', 'scheduler'] as const;
@@ -12,12 +14,51 @@ const bool = z
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().max(3_600_000).default(fallback);
 
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** `host:port,host:port`; IPv6 hosts in brackets (`[::1]:6379`). */
+const endpoints = z.string().transform((value, ctx): RedisEndpoint[] => {
+  const out: RedisEndpoint[] = [];
+  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `expected host:port entries separated by commas; "${entry}" is not one` });
+      return z.NEVER;
+    }
+    out.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port });
+  }
+  if (out.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected at least one host:port' });
+    return z.NEVER;
+  }
+  return out;
+});
+
 export const configSchema = z.object({
   /** 0 picks a free port (tests). */
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Bind address. */
   HOST: z.string().min(1).default('0.0.0.0'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  /** A standalone Redis (the default). Leave unset when REDIS_CLUSTER_NODES or REDIS_SENTINELS is set. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL' }).optional(),
+  /** Redis Cluster: seed nodes; the client discovers the rest. */
+  REDIS_CLUSTER_NODES: endpoints.optional(),
+  /** Redis with Sentinel: the sentinels, and the master group name they monitor. */
+  REDIS_SENTINELS: endpoints.optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ., _ and - only').optional(),
+  /** Credentials of the Redis nodes (ACL user optional); for REDIS_URL they may be in the URL instead. */
+  REDIS_USERNAME: z.string().min(1).max(256).optional(),
+  REDIS_PASSWORD: z.string().min(1).max(512).optional(),
+  /** The sentinels' own credentials, when they differ from the nodes'. */
+  REDIS_SENTINEL_USERNAME: z.string().min(1).max(256).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).max(512).optional(),
+  /** TLS to every Redis node (and sentinel). `rediss://` in REDIS_URL turns it on too. */
+  REDIS_TLS: bool.default(false),
+  /** PEM file of the CA that signed the Redis servers' certificates; unset: the system's CAs. */
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+  /** Replicas that must have an added job before it counts as added (Redis WAIT); 0: do not wait. */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
   /** Unset: the embedded PGlite database under PGLITE_DATA_DIR. */
   /** How long start waits for Redis before giving up with a clear message. */
   REDIS_CONNECT_TIMEOUT_MS: milliseconds(10_000),
@@ -31,7 +72,9 @@ export const configSchema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_{}-]{1,64}$/, 'letters, digits, -, _ and {} (hash tags) only, at most 64')
+    // No braces: each queue gets its own hash tag after the prefix (keys.ts); a tag in the prefix would
+    // put every queue in one slot, on one shard of a cluster.
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only, at most 64 (no {} hash tags: each queue gets its own)')
     .default('bullpen'),
   ROLES: z
     .string()
@@ -92,7 +135,44 @@ export const configSchema = z.object({
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ., _ and - only').default(`${hostname()}-${process.pid}`),
 });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedEnvironment = z.infer<typeof configSchema>;
+
+export type Config = Omit<ParsedEnvironment, 'REDIS_URL'> & {
+  REDIS_URL: string;
+  /** Where Redis is, from the REDIS_* variables: a standalone node, a cluster or a Sentinel-managed master. */
+  REDIS: RedisSettings;
+};
+
+/** The REDIS_* variables as one deployment; problems are pushed as `VARIABLE: message`. */
+function redisSettings(env: ParsedEnvironment, problems: string[]): RedisSettings {
+  const chosen = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((name) => env[name] !== undefined);
+  if (chosen.length > 1) problems.push(`${chosen[1]}: set only one of ${chosen.join(', ')} (a standalone node, a cluster or Sentinel)`);
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master group name the sentinels monitor)');
+  if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) problems.push('REDIS_SENTINEL_NAME: only meaningful with REDIS_SENTINELS');
+  let ca: string | undefined;
+  if (env.REDIS_TLS_CA_FILE) {
+    try {
+      ca = readFileSync(env.REDIS_TLS_CA_FILE, 'utf8');
+    } catch (err) {
+      problems.push(`REDIS_TLS_CA_FILE: cannot read "${env.REDIS_TLS_CA_FILE}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const tls = env.REDIS_TLS || ca !== undefined ? { ca } : undefined;
+  if (env.REDIS_WAIT_REPLICAS > 0 && env.REDIS_CLUSTER_NODES) problems.push('REDIS_WAIT_REPLICAS: not supported with REDIS_CLUSTER_NODES (WAIT applies to one node)');
+  const common = { username: env.REDIS_USERNAME, password: env.REDIS_PASSWORD, tls, ...(env.REDIS_WAIT_REPLICAS > 0 ? { waitForReplicas: env.REDIS_WAIT_REPLICAS } : {}) };
+  if (env.REDIS_CLUSTER_NODES) return { mode: 'cluster', nodes: env.REDIS_CLUSTER_NODES, ...common };
+  if (env.REDIS_SENTINELS) {
+    return {
+      mode: 'sentinel',
+      sentinels: env.REDIS_SENTINELS,
+      name: env.REDIS_SENTINEL_NAME ?? '',
+      sentinelUsername: env.REDIS_SENTINEL_USERNAME,
+      sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+      ...common,
+    };
+  }
+  return { mode: 'standalone', url: env.REDIS_URL ?? DEFAULT_REDIS_URL, ...common };
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -109,5 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
   }
-  return parsed.data;
+  const problems: string[] = [];
+  const redis = redisSettings(parsed.data, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...parsed.data, REDIS_URL: parsed.data.REDIS_URL ?? DEFAULT_REDIS_URL, REDIS: redis };
 }

@@ -3,7 +3,7 @@
 // apps in one process (tests) never share series. Durations come from a bounded sweep of the finished
 // sets since the last scrape (at most SWEEP_LIMIT jobs per set per scrape), not from scanning jobs.
 import { deadLetters, type DatabaseHandle } from '@bullpen/db';
-import type { JobRuntime } from '@bullpen/jobs';
+import { masters, type JobRuntime } from '@bullpen/jobs';
 import { count, eq } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
@@ -103,10 +103,12 @@ export class OpsMetrics {
 
   private async readRedisMemory(): Promise<void> {
     try {
-      const info = await this.runtime.redis.info('memory');
-      const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
-      this.redisUsedMemory.set(field('used_memory'));
-      this.redisMaxMemory.set(field('maxmemory'));
+      // On a cluster, summed over the masters (a master without a limit makes the whole unlimited: 0).
+      const infos = await Promise.all(masters(this.runtime.redis).map((node) => node.info('memory')));
+      const field = (info: string, name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+      const maxima = infos.map((info) => field(info, 'maxmemory'));
+      this.redisUsedMemory.set(infos.reduce((sum, info) => sum + field(info, 'used_memory'), 0));
+      this.redisMaxMemory.set(maxima.includes(0) ? 0 : maxima.reduce((sum, max) => sum + max, 0));
     } catch {
       // Redis down: bullpen_redis_up says so; stale memory figures would mislead, so drop them.
       this.redisUsedMemory.reset();

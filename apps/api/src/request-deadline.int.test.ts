@@ -6,7 +6,7 @@
 // - a mutation that outlives the deadline (Redis blocked by a long script): the caller gets 503 TIMEOUT
 //   with the audit attempt id, the action completes afterwards, and the audit says `succeeded`.
 import { auditLog } from '@bullpen/db';
-import { createRedis } from '@bullpen/jobs';
+import { createRedis, queuePrefix } from '@bullpen/jobs';
 import { Worker } from 'bullmq';
 import { asc, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
@@ -80,7 +80,7 @@ describe('batched operations within the deadline', () => {
     await addJobs('ops-fail', 2_000);
     const failer = new Worker('ops-fail', async () => {
       throw new Error('refused');
-    }, { connection: createRedis(redisServer.url, 'worker'), prefix: h.prefix, concurrency: 200 });
+    }, { connection: createRedis(redisServer.url, 'worker'), prefix: queuePrefix(h.prefix, 'ops-fail'), concurrency: 200 });
     await waitFor(async () => (await queue.getJobCountByTypes('failed')) === 2_000, 60_000, '2 000 failed jobs');
     await failer.close();
     const answers: Array<{ retried: number; complete: boolean }> = [];

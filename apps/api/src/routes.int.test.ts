@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { auditLog } from '@bullpen/db';
+import { queuePrefix } from '@bullpen/jobs';
 import { QueueEvents } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
@@ -175,7 +176,7 @@ describe('queues and jobs', () => {
   });
 
   it('retries failed jobs one by one and all at once', async () => {
-    const events = new QueueEvents('ops-fail', { connection: { url: h.redisUrl }, prefix: h.prefix });
+    const events = new QueueEvents('ops-fail', { connection: { url: h.redisUrl }, prefix: queuePrefix(h.prefix, 'ops-fail') });
     await events.waitUntilReady();
     try {
       const fail = h.runtime.queue('ops-fail')!;
@@ -208,7 +209,7 @@ describe('queues and jobs', () => {
     expect(drained.body).toMatchObject({ queue: 'ops-idle', removed: before, complete: true });
     expect(await idle.getJobCountByTypes('wait')).toBe(0);
 
-    const events = new QueueEvents('ops-ok', { connection: { url: h.redisUrl }, prefix: h.prefix });
+    const events = new QueueEvents('ops-ok', { connection: { url: h.redisUrl }, prefix: queuePrefix(h.prefix, 'ops-ok') });
     await events.waitUntilReady();
     try {
       const job = await h.runtime.enqueue('ops-ok', { n: 1 });

@@ -120,7 +120,7 @@ describe('2. lockout as a weapon', () => {
     // lockout of the same pair lasts twice as long.
     const redis = createRedis(h.redisUrl, 'worker');
     try {
-      const counters = [...(await scanKeys(redis, `${h.prefix}:bullpen:login-failures:pair:*`)), ...(await scanKeys(redis, `${h.prefix}:bullpen:login-failures:ip:*`))];
+      const counters = [...(await scanKeys(redis, `${h.prefix}:{bullpen}:login-failures:pair:*`)), ...(await scanKeys(redis, `${h.prefix}:{bullpen}:login-failures:ip:*`))];
       expect(counters.length).toBeGreaterThan(0);
       await redis.del(...counters);
     } finally {

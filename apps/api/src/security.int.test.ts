@@ -103,7 +103,7 @@ describe('login rate limit', () => {
       expect((await request(h.app).post('/api/v1/auth/login').send({ username: 'viewer', password: PASSWORDS.viewer })).status).toBe(200);
       const redis = createRedis(h.redisUrl, 'worker');
       try {
-        const keys = await scanKeys(redis, `${h.prefix}:bullpen:login-failures:*`);
+        const keys = await scanKeys(redis, `${h.prefix}:{bullpen}:login-failures:*`);
         expect(keys.length).toBeGreaterThanOrEqual(2);
       } finally {
         redis.disconnect();

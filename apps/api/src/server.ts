@@ -47,7 +47,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       logger.warn('the app connects to PostgreSQL as the owner of audit_log, so it could rewrite the audit history: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a member of bullpen_app (README, "Database roles")');
     }
     runtime = await startRuntime({
-      redisUrl: config.REDIS_URL,
+      redis: config.REDIS,
       prefix: config.QUEUE_PREFIX,
       definitions: catalog,
       db: database.db,

@@ -63,9 +63,11 @@ export async function startHarness(options: {
   const redisUrl = options.redisUrl ?? testRedisUrl;
   const database = options.database ?? (await createTestDatabase());
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', INSTANCE_ID: `test-${prefix}`, ...options.env });
+  // A cluster or Sentinel set-up comes in through env (REDIS_CLUSTER_NODES, REDIS_SENTINELS), as in production.
+  const redisEnv = options.env?.REDIS_CLUSTER_NODES || options.env?.REDIS_SENTINELS ? {} : { REDIS_URL: redisUrl };
+  const config = loadConfig({ QUEUE_PREFIX: prefix, ...redisEnv, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', INSTANCE_ID: `test-${prefix}`, ...options.env });
   const runtime = await startRuntime({
-    redisUrl,
+    redis: config.REDIS,
     prefix,
     definitions: options.definitions,
     db: database.db,
@@ -104,7 +106,7 @@ export async function startHarness(options: {
     async close() {
       await app.dispose();
       await runtime.close();
-      const redis = createRedis(redisUrl, 'worker');
+      const redis = createRedis(config.REDIS, 'worker');
       try {
         await deleteKeysUnder(redis, prefix);
       } finally {

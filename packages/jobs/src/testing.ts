@@ -1,10 +1,12 @@
 // Helpers for tests and benchmarks: run a processor exactly as the runtime would, without BullMQ, and
 // clean up what a test wrote to Redis.
 import type { Database } from '@bullpen/db';
-import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from './definition.js';
+import { masters, type RedisClient } from './runtime/connection.js';
 import { executeAttempt } from './runtime/executor.js';
+
+export { startRedisCluster, startSentinel, type LocalRedisCluster, type LocalSentinel } from './local-redis.js';
 
 export interface RunJobOptions {
   db: Database;
@@ -35,14 +37,26 @@ export function runJob(definition: AnyJobDefinition, input: unknown, options: Ru
   );
 }
 
-/** Deletes every key under `prefix:` with SCAN (never KEYS) and UNLINK, a bounded batch at a time. */
-export async function deleteKeysUnder(redis: Redis, prefix: string, batch = 1_000): Promise<number> {
+/**
+ * Deletes every key under `prefix:` with SCAN (never KEYS) and UNLINK, a bounded batch at a time. On a
+ * cluster SCAN sees one node's keys only, so every master is scanned; each key is unlinked on its own
+ * (pipelined), because a multi-key UNLINK across slots is refused.
+ */
+export async function deleteKeysUnder(redis: RedisClient, prefix: string, batch = 1_000): Promise<number> {
   let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', batch);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', batch);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const unlink = node.pipeline();
+      for (const key of keys) unlink.unlink(key);
+      for (const [err, count] of (await unlink.exec()) ?? []) {
+        if (err) throw err;
+        deleted += Number(count);
+      }
+    } while (cursor !== '0');
+  }
   return deleted;
 }

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AnyJobDefinition } from '../src/definition.js';
 import { deleteKeysUnder } from '../src/testing.js';
+import { queuePrefix } from '../src/runtime/keys.js';
 import { startRuntime, type JobRuntime, type RuntimeOptions } from '../src/runtime/runtime.js';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -154,7 +155,7 @@ export function useWorkerRuntime(name: string, definitions: AnyJobDefinition[], 
       deadLetterSweepEveryMs: 3_600_000,
       ...options,
     });
-    under.events = new QueueEvents(definitions[0]!.queue, { connection: { url: redisUrl }, prefix: under.prefix });
+    under.events = new QueueEvents(definitions[0]!.queue, { connection: { url: redisUrl }, prefix: queuePrefix(under.prefix, definitions[0]!.queue) });
     await under.events.waitUntilReady();
   });
   afterAll(async () => {

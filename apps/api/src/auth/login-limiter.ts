@@ -10,11 +10,11 @@
 // lock a real operator out. Each time a counter crosses its limit again within a day, its lock lasts
 // twice as long (backoff), up to a day.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { bullpenKeys, type RedisClient } from '@bullpen/jobs';
 import { ApiError } from '../http/api-error.js';
 
 export interface LoginLimiterOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Failed sign-ins of one user name from one address within the window before 429. */
   maxFailures: number;
@@ -67,7 +67,8 @@ export class LoginLimiter {
   constructor(private readonly options: LoginLimiterOptions) {}
 
   private keys(username: string, ip: string) {
-    const base = `${this.options.prefix}:bullpen:login-failures`;
+    // Bullpen's own hash tag: the script touches all four keys, which a cluster allows only in one slot.
+    const base = bullpenKeys(this.options.prefix).loginFailures;
     const pair = hash(`${username.toLowerCase()}\n${ip}`);
     const address = hash(ip);
     return [`${base}:pair:${pair}`, `${base}:ip:${address}`, `${base}:pair-strikes:${pair}`, `${base}:ip-strikes:${address}`];

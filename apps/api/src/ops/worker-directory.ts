@@ -1,7 +1,8 @@
 // Who is consuming which queue. BullMQ's queue.getWorkers() is one CLIENT LIST per queue; a dashboard
-// polling every queue would run one per queue per poll. Here one CLIENT LIST serves every queue and
-// the answer is cached briefly, and concurrent callers share one request.
-import type { JobRuntime, InstanceHeartbeat } from '@bullpen/jobs';
+// polling every queue would run one per queue per poll. Here one CLIENT LIST per Redis master serves
+// every queue (a cluster's workers are connected to the masters of their queues' slots, so every master
+// is asked), the answer is cached briefly, and concurrent callers share one request.
+import { masters, queuePrefix, type JobRuntime, type InstanceHeartbeat } from '@bullpen/jobs';
 
 export interface WorkerConnection {
   queue: string;
@@ -46,10 +47,11 @@ export class WorkerDirectory {
   }
 
   private async loadWorkers(): Promise<WorkerConnection[]> {
-    const list = (await this.runtime.redis.client('LIST')) as string;
-    const byEncoded = new Map(this.runtime.queueNames.map((q) => [`${this.prefix}:${Buffer.from(q).toString('base64')}`, q]));
+    const lists = await Promise.all(masters(this.runtime.redis).map(async (node) => (await node.client('LIST')) as string));
+    // BullMQ names a worker's connections `<queue's prefix>:<base64 of the queue name>[:w:<worker name>]`.
+    const byEncoded = new Map(this.runtime.queueNames.map((q) => [`${queuePrefix(this.prefix, q)}:${Buffer.from(q).toString('base64')}`, q]));
     const out: WorkerConnection[] = [];
-    for (const line of list.split(/\r?\n/)) {
+    for (const line of lists.join('\n').split(/\r?\n/)) {
       const fields = new Map(
         line
           .split(' ')

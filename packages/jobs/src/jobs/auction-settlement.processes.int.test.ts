@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE } from '../queue-names.js';
+import { queuePrefix } from '../runtime/keys.js';
 import { startRuntime, type JobRuntime } from '../runtime/runtime.js';
 import { checkGoldLedger } from '../world/gold-ledger.js';
 import { auctionViolations, recordAuctionExpectations } from '../../test/auction-expectations.js';
@@ -34,7 +35,7 @@ describe('auction settlement by three worker processes', () => {
       redisUrl, prefix, definitions: [auctionSettlement], db: db.db, logger: pino({ level: 'silent' }),
       roles: { worker: false, scheduler: false },
     });
-    events = new QueueEvents(QUEUE.auctionSettlement, { connection: { url: redisUrl }, prefix });
+    events = new QueueEvents(QUEUE.auctionSettlement, { connection: { url: redisUrl }, prefix: queuePrefix(prefix, QUEUE.auctionSettlement) });
     await events.waitUntilReady();
   });
 

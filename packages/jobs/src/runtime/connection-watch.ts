@@ -9,9 +9,10 @@
  *
  * So a 20-second Redis outage is two lines per connection at LOG_LEVEL=info, not silence and not a flood.
  */
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { serializeError } from '../errors.js';
+import type { RedisClient } from './connection.js';
 
 export class ConnectionWatch {
   private downSince: number | undefined;
@@ -51,13 +52,36 @@ export class ConnectionWatch {
 /**
  * Watches an ioredis connection. `reconnecting` marks the loss (it fires only after an unexpected
  * close, never after our own disconnect at shutdown); `error` does too (a refused first connect);
- * `ready` the recovery.
+ * `ready` the recovery. A Sentinel connection is one such connection (a failover is a loss, then a
+ * recovery on the new master).
+ *
+ * A cluster connection stays "ready" while one of its nodes is gone, so each node gets a watch of its
+ * own (`<connection> <host:port>`), kept by address: ioredis drops a lost node's connection and opens
+ * a new one when the node is back, and that new one's `ready` is the recovery.
  */
-export function watchRedis(redis: Redis, connection: string, log: Logger): ConnectionWatch {
+export function watchRedis(redis: RedisClient, connection: string, log: Logger): ConnectionWatch {
   const watch = new ConnectionWatch(connection, log);
   redis.on('error', (err: Error) => watch.lost(err));
   redis.on('reconnecting', () => watch.lost());
   redis.on('ready', () => watch.recovered());
+  if (redis instanceof Cluster) {
+    const nodes = new Map<string, ConnectionWatch>();
+    const nodeWatch = (key: string) => {
+      let found = nodes.get(key);
+      if (!found) nodes.set(key, (found = new ConnectionWatch(`${connection} ${key}`, log)));
+      return found;
+    };
+    const keyOf = (node: Redis) => `${node.options.host}:${node.options.port}`;
+    redis.on('node error', (err: Error, key: string) => nodeWatch(key).lost(err));
+    // A node that goes away closes its socket without an error: ioredis drops its connection (-node).
+    // While the cluster connection is up, that is a loss (at our own disconnect it is not).
+    redis.on('-node', (node: Redis) => {
+      if (redis.status === 'ready') nodeWatch(keyOf(node)).lost();
+    });
+    redis.on('+node', (node: Redis) => {
+      node.on('ready', () => nodeWatch(keyOf(node)).recovered());
+    });
+  }
   return watch;
 }
 

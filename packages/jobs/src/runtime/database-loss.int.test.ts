@@ -12,6 +12,7 @@ import { checkGoldLedger } from '../world/gold-ledger.js';
 import { spawnFixture, type Fixture } from '../../test/child-process.js';
 import { deletePrefix, redisUrl, uniquePrefix } from '../../test/support.js';
 import { resetWorld, scalar } from '../../test/world-fixture.js';
+import { queuePrefix } from './keys.js';
 import { startRuntime, type JobRuntime } from './runtime.js';
 
 const PROPERTIES = 1_000;
@@ -31,7 +32,7 @@ describe('losing PostgreSQL connections', () => {
     producer = await startRuntime({
       redisUrl, prefix, definitions: [weeklyTaxCollection], db: db.db, logger: pino({ level: 'silent' }), roles: { worker: false, scheduler: false },
     });
-    events = new QueueEvents(QUEUE.weeklyTaxCollection, { connection: { url: redisUrl }, prefix });
+    events = new QueueEvents(QUEUE.weeklyTaxCollection, { connection: { url: redisUrl }, prefix: queuePrefix(prefix, QUEUE.weeklyTaxCollection) });
     await events.waitUntilReady();
   });
 

@@ -13,7 +13,7 @@
 import { deadLetters, type Database, type DeadLetterStatus } from '@bullpen/db';
 import { and, count, desc, eq, gte, ilike, inArray, lte, max, min, sql, type SQL } from 'drizzle-orm';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { Logger } from 'pino';
 import { errorFingerprint, serializeError, type SerializedError } from '../errors.js';
 import type { BullpenKeys } from './keys.js';
@@ -223,7 +223,7 @@ export class DeadLetterStore {
    * Sweeps each queue's failed set (scored by finishedOn) from its watermark and records what is
    * missing. Bounded: RECONCILE_BATCH jobs a batch, RECONCILE_MAX_BATCHES batches a queue per call.
    */
-  async reconcile(queues: readonly Queue[], redis: Redis, keys: BullpenKeys): Promise<number> {
+  async reconcile(queues: readonly Queue[], redis: RedisClient, keys: BullpenKeys): Promise<number> {
     let recorded = 0;
     for (const queue of queues) {
       const watermark = Number((await redis.hget(keys.deadLetterWatermarks, queue.name)) ?? 0);

@@ -2,6 +2,7 @@ import type { TestDatabase } from '@bullpen/db/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { queuePrefix } from './keys.js';
 import { deletePrefix, startFixture, uniquePrefix, useFixtureEnvironment, waitFor } from '../../test/support.js';
 
 const JOBS = 200;
@@ -22,7 +23,7 @@ async function runThroughWorkers(type: 'exclusive-work' | 'shared-work', databas
       startFixture('instance', { QUEUE_PREFIX: prefix, FIXTURE_TYPES: type, ROLES: 'worker', DATABASE_URL: database.url, INSTANCE_ID: `w${i}` }),
     );
     await Promise.all(workers.map((w) => w.waitForLine(/^READY$/)));
-    const queue = new Queue(type, { connection: redis, prefix });
+    const queue = new Queue(type, { connection: redis, prefix: queuePrefix(prefix, type) });
     // In waves: a worker that finishes a job fetches the next one itself, so a single burst would
     // mostly go to one process. Between waves every worker is idle and any of them may win.
     for (let wave = 0; wave < JOBS / WAVE; wave++) {
@@ -78,7 +79,7 @@ describe('exclusive job types', () => {
         startFixture('instance', { QUEUE_PREFIX: prefix, FIXTURE_TYPES: type, ROLES: 'worker', DATABASE_URL: fixtures.database.url, INSTANCE_ID: id }),
       );
       await Promise.all(workers.map((w) => w.waitForLine(/^READY$/)));
-      const queue = new Queue(type, { connection: fixtures.redis, prefix });
+      const queue = new Queue(type, { connection: fixtures.redis, prefix: queuePrefix(prefix, type) });
       // Added with the plain queue, so with the type's attempts and backoff spelled out.
       await queue.addBulk([1, 2, 3].map(() => ({ name: type, data: {}, opts: { attempts: 2, backoff: { type: 'fixed', delay: 1 } } })));
       // Each job: a first run of 1.5 s that times out at 300 ms, then a quick retry.

@@ -1,7 +1,24 @@
-// Bullpen's own Redis keys. All live under the queue prefix, beside BullMQ's, so one prefix owns
-// everything an installation (or a test) writes.
+// Where everything Bullpen writes to Redis lives. Two rules, so that the same layout works on one
+// node, under Sentinel and on Redis Cluster:
+// - Each queue's BullMQ keys share one hash tag, the queue's name (`<prefix>:{<queue>}:<queue>:…`):
+//   BullMQ's Lua scripts touch many keys of one queue at once, which a cluster allows only within one
+//   slot, and different queues hash to different slots, so they spread over the shards.
+// - Bullpen's own keys share one hash tag too (`<prefix>:{bullpen}:…`), so that a command or
+//   transaction over several of them (the login limiter's MULTI, …) never spans slots.
+// Everything still starts with `<prefix>:`, so one prefix owns all an installation (or a test) writes.
+// Standalone and Sentinel use the same layout: one mechanism, and moving to a cluster later is a
+// copy of keys, not a rename.
+
+/**
+ * The BullMQ `prefix` of queue `queue`. Every Queue, Worker, QueueEvents and key computation goes
+ * through here; a Queue made with the bare prefix would not see the runtime's jobs.
+ */
+export function queuePrefix(prefix: string, queue: string): string {
+  return `${prefix}:{${queue}}`;
+}
+
 export function bullpenKeys(prefix: string) {
-  const base = `${prefix}:bullpen`;
+  const base = `${prefix}:{bullpen}`;
   return {
     /** Set of every queue name any registry has declared, so removed types can be cleaned up. */
     knownQueues: `${base}:known-queues`,
@@ -22,6 +39,8 @@ export function bullpenKeys(prefix: string) {
     receipts: `${base}:receipts`,
     /** `${readyProbe}:${instanceId}`: the short-lived key /readyz writes to prove Redis takes writes. */
     readyProbe: `${base}:ready-probe`,
+    /** `${loginFailures}:user:<name>` and `:ip:<address>`: the login limiter's counters. */
+    loginFailures: `${base}:login-failures`,
     /** Pub/sub channel: a queue name whose breakers every instance should reset. */
     breakerResetChannel: `${base}:breaker-reset`,
   };

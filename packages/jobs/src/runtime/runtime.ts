@@ -21,18 +21,18 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Job, MetricsTime, Queue, UnrecoverableError, Worker, type JobsOptions } from 'bullmq';
 import type { Database } from '@bullpen/db';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { serializeError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
-import { createRedis } from './connection.js';
+import { createRedis, describeRedis, masters, type RedisClient, type RedisSettings, type RedisTarget } from './connection.js';
 import { defaultMasker, type SecretMasker } from '../masking.js';
 import { isConnectionError, watchRedis, type ConnectionWatch } from './connection-watch.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
-import { bullpenKeys, type BullpenKeys } from './keys.js';
+import { bullpenKeys, queuePrefix, type BullpenKeys } from './keys.js';
 import { relayOutbox } from './outbox.js';
 import { activeSchedule, reconcileSchedulers, upsertScheduler } from './scheduler.js';
 import { PrioritySlots } from './priority-slots.js';
@@ -47,9 +47,14 @@ export interface RuntimeRoles {
 }
 
 export interface RuntimeOptions {
-  /** Redis for BullMQ, e.g. `redis://127.0.0.1:6379`. */
-  redisUrl: string;
-  /** BullMQ key prefix. Everything the runtime writes to Redis lives under it. */
+  /** Redis for BullMQ: a standalone node's URL, e.g. `redis://127.0.0.1:6379` (or use `redis`). */
+  redisUrl?: string | undefined;
+  /** Redis for BullMQ: a standalone node, a cluster or a Sentinel-managed master. Wins over `redisUrl`. */
+  redis?: RedisSettings | undefined;
+  /**
+   * Key prefix. Everything the runtime writes to Redis lives under it; each queue's BullMQ prefix is
+   * `queuePrefix(prefix, queue)` (a per-queue hash tag, see keys.ts).
+   */
   prefix: string;
   /** The job types (the catalog). Bullpen's own system types are added to them. */
   definitions: readonly AnyJobDefinition[];
@@ -148,12 +153,12 @@ function scheduledAtOf(job: Job): Date {
   return new Date(slot ? Number(slot) : job.timestamp + (job.opts.delay ?? 0));
 }
 
-async function waitForReady(redis: Redis, url: string, timeoutMs: number): Promise<void> {
+async function waitForReady(redis: RedisClient, where: string, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       redis.off('ready', onReady);
-      reject(new Error(`Redis did not answer at ${url} within ${timeoutMs} ms`));
+      reject(new Error(`Redis did not answer at ${where} within ${timeoutMs} ms`));
     }, timeoutMs);
     const onReady = () => {
       clearTimeout(timer);
@@ -170,7 +175,8 @@ export class JobRuntime {
   readonly keys: BullpenKeys;
   readonly deadLetters: DeadLetterStore;
   /** The fail-fast connection the queues use; API handlers may use it for reads. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
+  private readonly target: RedisTarget;
   private readonly definitions = new Map<string, AnyJobDefinition>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
@@ -179,8 +185,8 @@ export class JobRuntime {
   private readonly shouldFail: FailureDecider;
   private readonly log: Logger;
   private readonly startedAt = Date.now();
-  private workerRedis: Redis | undefined;
-  private subscriber: Redis | undefined;
+  private workerRedis: RedisClient | undefined;
+  private subscriber: RedisClient | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatFailing = false;
   private readonly producerWatch: ConnectionWatch;
@@ -194,7 +200,10 @@ export class JobRuntime {
     const bound = options.logger.bindings() as { instanceId?: string };
     this.log = bound.instanceId ? options.logger : options.logger.child({ instanceId: this.instanceId });
     this.keys = bullpenKeys(options.prefix);
-    this.redis = createRedis(options.redisUrl, 'producer');
+    const target = options.redis ?? options.redisUrl;
+    if (!target) throw new Error('The job runtime needs Redis: set `redis` (or `redisUrl`).');
+    this.target = target;
+    this.redis = createRedis(target, 'producer');
     this.producerWatch = watchRedis(this.redis, 'redis-producer', this.log);
     this.masker = options.masker ?? defaultMasker;
     this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, this.masker);
@@ -218,7 +227,7 @@ export class JobRuntime {
       this.definitions.set(definition.queue, definition);
       const queue = new Queue(definition.queue, {
         connection: this.redis,
-        prefix: options.prefix,
+        prefix: queuePrefix(options.prefix, definition.queue),
         defaultJobOptions: this.jobOptions(definition),
       });
       // Connection errors are the shared connection's (its watch logs the outage once); others are news.
@@ -244,7 +253,7 @@ export class JobRuntime {
 
   private async boot(): Promise<void> {
     const { roles } = this.options;
-    await waitForReady(this.redis, this.options.redisUrl, this.options.connectTimeoutMs ?? 10_000);
+    await waitForReady(this.redis, describeRedis(this.target), this.options.connectTimeoutMs ?? 10_000);
     await this.checkRedisPolicy();
     if (roles.worker || roles.scheduler) await this.applyExclusivity();
     if (roles.scheduler) {
@@ -266,14 +275,17 @@ export class JobRuntime {
 
   /** BullMQ loses jobs if Redis evicts keys: say so loudly at start. */
   private async checkRedisPolicy(): Promise<void> {
-    try {
-      const reply = (await this.redis.config('GET', 'maxmemory-policy')) as string[];
-      const policy = reply[1];
-      if (policy && policy !== 'noeviction') {
-        this.log.warn({ policy }, 'Redis maxmemory-policy is not "noeviction": Redis may evict job keys under memory pressure');
+    // Every master: on a cluster each shard has its own setting.
+    for (const node of masters(this.redis)) {
+      try {
+        const reply = (await node.config('GET', 'maxmemory-policy')) as string[];
+        const policy = reply[1];
+        if (policy && policy !== 'noeviction') {
+          this.log.warn({ policy, node: `${node.options.host}:${node.options.port}` }, 'Redis maxmemory-policy is not "noeviction": Redis may evict job keys under memory pressure');
+        }
+      } catch {
+        this.log.debug('could not read maxmemory-policy (CONFIG may be disabled)');
       }
-    } catch {
-      this.log.debug('could not read maxmemory-policy (CONFIG may be disabled)');
     }
   }
 
@@ -297,9 +309,9 @@ export class JobRuntime {
   }
 
   private async startWorkers(): Promise<void> {
-    this.workerRedis = createRedis(this.options.redisUrl, 'worker');
+    this.workerRedis = createRedis(this.target, 'worker');
     this.workerWatch = watchRedis(this.workerRedis, 'redis-worker', this.log);
-    this.subscriber = createRedis(this.options.redisUrl, 'worker');
+    this.subscriber = createRedis(this.target, 'worker');
     watchRedis(this.subscriber, 'redis-subscriber', this.log);
     await this.subscriber.subscribe(this.keys.breakerResetChannel);
     this.subscriber.on('message', (_channel, queue: string) => this.breakers.get(queue)?.reset());
@@ -309,7 +321,7 @@ export class JobRuntime {
       this.breakers.set(name, breaker);
       const worker = new Worker(name, (job, token, signal) => this.process(definition, breaker, job, token, signal), {
         connection: this.workerRedis,
-        prefix: this.options.prefix,
+        prefix: queuePrefix(this.options.prefix, name),
         concurrency: definition.concurrency ?? 1,
         lockDuration: this.lockDurationOf(definition),
         stalledInterval: this.options.stalledIntervalMs ?? 30_000,
@@ -592,7 +604,23 @@ export class JobRuntime {
   async enqueue(queueName: string, data: Record<string, unknown> = {}, opts: JobsOptions = {}): Promise<Job> {
     const queue = this.queues.get(queueName);
     if (!queue) throw new Error(`Unknown queue "${queueName}"; known: ${this.queueNames.join(', ')}`);
-    return queue.add(queueName, data, opts);
+    const job = await queue.add(queueName, data, opts);
+    await this.awaitReplicas();
+    return job;
+  }
+
+  /**
+   * With `waitForReplicas`, resolves once that many replicas have every write this connection made so
+   * far (Redis WAIT), so an added job survives a failover; throws when they do not within 2 s (the
+   * caller may add again: with a job id, adding again is harmless).
+   */
+  private async awaitReplicas(): Promise<void> {
+    const wanted = typeof this.target === 'string' ? 0 : (this.target.waitForReplicas ?? 0);
+    if (wanted <= 0 || this.redis instanceof Cluster) return;
+    const acknowledged = await this.redis.wait(wanted, 2_000);
+    if (acknowledged < wanted) {
+      throw new Error(`Redis took the job, but only ${acknowledged} of ${wanted} replicas have it after 2 s: a failover now could lose it`);
+    }
   }
 
   async schedules(): Promise<ScheduleInfo[]> {

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queuePrefix } from './keys.js';
 import { deletePrefix, startFixture, uniquePrefix, useFixtureEnvironment } from '../../test/support.js';
 
 const prefix = uniquePrefix('scheduling');
@@ -32,7 +33,7 @@ describe('scheduler reconciliation across instances', () => {
     }
 
     const schedulersOf = async (name: string) => {
-      const queue = new Queue(name, { connection: fixtures.redis, prefix });
+      const queue = new Queue(name, { connection: fixtures.redis, prefix: queuePrefix(prefix, name) });
       try {
         const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
         return {

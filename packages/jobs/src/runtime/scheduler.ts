@@ -12,15 +12,15 @@
  * two delayed jobs. Nothing here depends on being the only instance.
  */
 import { Queue, type JobsOptions, type RepeatOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AnyJobDefinition, Schedule } from '../definition.js';
-import type { BullpenKeys } from './keys.js';
+import type { RedisClient } from './connection.js';
+import { queuePrefix, type BullpenKeys } from './keys.js';
 
 export interface ReconcileInput {
   definitions: readonly AnyJobDefinition[];
   queueFor: (name: string) => Queue | undefined;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   keys: BullpenKeys;
   demo: boolean;
@@ -63,7 +63,7 @@ export async function reconcileSchedulers(input: ReconcileInput): Promise<Reconc
     const schedule = definition && !pausedSet.has(name) ? activeSchedule(definition, input.demo) : undefined;
     const ownQueue = input.queueFor(name);
     // A removed type has no Queue in this registry: open one just to clean it up.
-    const queue = ownQueue ?? new Queue(name, { connection: redis, prefix: input.prefix });
+    const queue = ownQueue ?? new Queue(name, { connection: redis, prefix: queuePrefix(input.prefix, name) });
     try {
       if (definition && schedule) {
         await upsertScheduler(queue, schedule, input.jobOptions(definition));

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queuePrefix } from './keys.js';
 import { deletePrefix, startFixture, uniquePrefix, useFixtureEnvironment, waitFor } from '../../test/support.js';
 
 const JOBS = 3;
@@ -16,7 +17,7 @@ describe('graceful shutdown', () => {
     prefixes.push(prefix);
     const instance = startFixture('instance', { QUEUE_PREFIX: prefix, FIXTURE_TYPES: 'slow-work', ROLES: 'worker', DATABASE_URL: fixtures.database.url, ...env });
     await instance.waitForLine(/^READY$/);
-    const queue = new Queue('slow-work', { connection: fixtures.redis, prefix });
+    const queue = new Queue('slow-work', { connection: fixtures.redis, prefix: queuePrefix(prefix, 'slow-work') });
     const jobs = await queue.addBulk(Array.from({ length: JOBS }, () => ({ name: 'slow-work', data: { ms: jobMs } })));
     await Promise.all(jobs.map((job) => instance.waitForLine(new RegExp(`^STARTED ${job.id}$`))));
     return { prefix, instance, queue, jobs };

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyJobDefinition } from '../definition.js';
 import { cpuSpin, cpuSpinLongLock } from '../../test/fixtures/definitions.js';
 import { deletePrefix, redisUrl, silentLogger, startFixture, uniquePrefix, useFixtureEnvironment, waitFor, type Fixture } from '../../test/support.js';
+import { queuePrefix } from './keys.js';
 import { startRuntime } from './runtime.js';
 
 const SPIN_MS = 6_000;
@@ -26,7 +27,7 @@ describe('stalled jobs', () => {
     const producer = await startRuntime({
       redisUrl, prefix, definitions: [type], db: fixtures.database.db, logger: silentLogger, roles: { worker: false, scheduler: false },
     });
-    const events = new QueueEvents(type.queue, { connection: { url: redisUrl }, prefix });
+    const events = new QueueEvents(type.queue, { connection: { url: redisUrl }, prefix: queuePrefix(prefix, type.queue) });
     try {
       await events.waitUntilReady();
       const instances = ['a', 'b'].map((id) =>

@@ -1,11 +1,11 @@
 /**
  * Queue statistics at a cost that grows with the number of queues, never with the number of jobs:
- * one pipelined round trip reads each queue's state sizes (list and sorted-set lengths), paused flag,
- * per-minute metrics and the id of its oldest waiting job; a second reads those jobs' timestamps. The
+ * one pipelined round trip per queue (all sent at once) reads its state sizes (list and sorted-set lengths), paused flag,
+ * per-minute metrics and the id of its oldest waiting job; a second reads that job's timestamp. The
  * keys are the ones BullMQ's own getJobCounts and getMetrics read.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'waiting-children'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -75,44 +75,41 @@ function numbers(value: unknown): number[] {
   return (Array.isArray(value) ? value : []).map((v) => Number(v) || 0);
 }
 
-/** Statistics for `queues` in two round trips on `redis` (the connection the queues use). */
-export async function readQueueStats(redis: Redis, queues: readonly Queue[], now = Date.now()): Promise<QueueStats[]> {
-  if (queues.length === 0) return [];
+/**
+ * Statistics for `queues` in two round trips on `redis` (the connection the queues use). Commands are
+ * grouped per queue, one pipeline each, sent together: a queue's keys share its hash tag, so each
+ * pipeline stays in one slot on a cluster (a pipeline across queues would span slots and shards),
+ * and on one node the pipelines still go out back to back.
+ */
+export async function readQueueStats(redis: RedisClient, queues: readonly Queue[], now = Date.now()): Promise<QueueStats[]> {
+  return Promise.all(queues.map((queue) => readOneQueue(redis, queue, now)));
+}
+
+async function readOneQueue(redis: RedisClient, queue: Queue, now: number): Promise<QueueStats> {
+  const base = queue.keys['']!;
   const sizes = redis.pipeline();
-  for (const queue of queues) {
-    const base = queue.keys['']!;
-    for (const state of JOB_STATES) {
-      const { key, list } = STATE_KEYS[state];
-      if (list) sizes.llen(`${base}${key}`);
-      else sizes.zcard(`${base}${key}`);
-    }
-    sizes.hexists(`${base}meta`, 'paused');
-    sizes.hmget(`${base}metrics:completed`, 'count', 'prevTS', 'prevCount');
-    sizes.lrange(`${base}metrics:completed:data`, 0, METRIC_MINUTES - 1);
-    sizes.hmget(`${base}metrics:failed`, 'count', 'prevTS', 'prevCount');
-    sizes.lrange(`${base}metrics:failed:data`, 0, METRIC_MINUTES - 1);
-    // The wait list grows at the head; its tail is the oldest waiting job.
-    sizes.lindex(`${base}wait`, -1);
+  for (const state of JOB_STATES) {
+    const { key, list } = STATE_KEYS[state];
+    if (list) sizes.llen(`${base}${key}`);
+    else sizes.zcard(`${base}${key}`);
   }
-  const values = replies(await sizes.exec());
-  const oldestIds = queues.map((_q, i) => values[i * PER_QUEUE + PER_QUEUE - 1] as string | null);
-  const timestamps = redis.pipeline();
-  queues.forEach((queue, i) => {
-    if (oldestIds[i]) timestamps.hget(`${queue.keys['']}${oldestIds[i]}`, 'timestamp');
-  });
-  const stamps = oldestIds.some(Boolean) ? replies(await timestamps.exec()) : [];
-  let next = 0;
-  return queues.map((queue, i) => {
-    const row = values.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE);
-    const oldest = oldestIds[i] ? (stamps[next++] as string | null) : null;
-    const at = JOB_STATES.length;
-    return {
-      queue: queue.name,
-      counts: Object.fromEntries(JOB_STATES.map((state, s) => [state, Number(row[s]) || 0])) as Record<JobState, number>,
-      paused: row[at] === 1,
-      completedPerMinute: perMinute(metaOf(row[at + 1]), numbers(row[at + 2]), now),
-      failedPerMinute: perMinute(metaOf(row[at + 3]), numbers(row[at + 4]), now),
-      oldestWaitingMs: oldest ? Math.max(0, now - Number(oldest)) : null,
-    };
-  });
+  sizes.hexists(`${base}meta`, 'paused');
+  sizes.hmget(`${base}metrics:completed`, 'count', 'prevTS', 'prevCount');
+  sizes.lrange(`${base}metrics:completed:data`, 0, METRIC_MINUTES - 1);
+  sizes.hmget(`${base}metrics:failed`, 'count', 'prevTS', 'prevCount');
+  sizes.lrange(`${base}metrics:failed:data`, 0, METRIC_MINUTES - 1);
+  // The wait list grows at the head; its tail is the oldest waiting job.
+  sizes.lindex(`${base}wait`, -1);
+  const row = replies(await sizes.exec());
+  const oldestId = row[PER_QUEUE - 1] as string | null;
+  const oldest = oldestId ? await redis.hget(`${base}${oldestId}`, 'timestamp') : null;
+  const at = JOB_STATES.length;
+  return {
+    queue: queue.name,
+    counts: Object.fromEntries(JOB_STATES.map((state, s) => [state, Number(row[s]) || 0])) as Record<JobState, number>,
+    paused: row[at] === 1,
+    completedPerMinute: perMinute(metaOf(row[at + 1]), numbers(row[at + 2]), now),
+    failedPerMinute: perMinute(metaOf(row[at + 3]), numbers(row[at + 4]), now),
+    oldestWaitingMs: oldest ? Math.max(0, now - Number(oldest)) : null,
+  };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
 import { JobTimeoutError } from '../errors.js';
+import { queuePrefix } from './keys.js';
 import { redisUrl, useWorkerRuntime, waitFor } from '../../test/support.js';
 import { scalar } from '../../test/world-fixture.js';
 
@@ -84,7 +85,7 @@ describe('timeouts', () => {
   let exclusiveEvents: QueueEvents;
   beforeAll(async () => {
     await t.database.db.execute(sql`CREATE TABLE attempt_ticks (job_id text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
-    exclusiveEvents = new QueueEvents(ignoresDeadline.queue, { connection: { url: redisUrl }, prefix: t.prefix });
+    exclusiveEvents = new QueueEvents(ignoresDeadline.queue, { connection: { url: redisUrl }, prefix: queuePrefix(t.prefix, ignoresDeadline.queue) });
     await exclusiveEvents.waitUntilReady();
   });
   afterAll(async () => {
