@@ -18,7 +18,7 @@ const filterFields = {
   q: z.string().min(1).max(200).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-  status: z.enum(['dead', 'replayed', 'discarded']).optional(),
+  status: z.enum(['dead', 'replayed', 'retried', 'discarded']).optional(),
   fingerprint: z.string().min(1).max(300).optional(),
 };
 const filterQuery = z.strictObject(filterFields);

@@ -25,7 +25,7 @@ import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
 import { bullpenKeys, type BullpenKeys } from './keys.js';
-import { relayOutbox } from './outbox.js';
+import { outboxBacklog, pruneOutbox, relayOutbox, type OutboxBacklog, type RelayResult } from './outbox.js';
 import { activeSchedule, reconcileSchedulers, upsertScheduler } from './scheduler.js';
 import { PrioritySlots } from './priority-slots.js';
 import { readQueueStats, type QueueStats } from './stats.js';
@@ -66,6 +66,8 @@ export interface RuntimeOptions {
   deadLetterSweepEveryMs?: number | undefined;
   /** Cadence of the outbox sweep. Default 30 000 ms. */
   outboxSweepEveryMs?: number | undefined;
+  /** How long relayed outbox rows are kept before the sweep deletes them. Default 7 days. */
+  outboxRetentionMs?: number | undefined;
   /** How long start() waits for Redis. Default 10 000 ms. */
   connectTimeoutMs?: number | undefined;
   /** Test seams. */
@@ -170,7 +172,7 @@ export class JobRuntime {
     const system = systemJobs(
       {
         reconcileDeadLetters: () => this.reconcileDeadLetters(),
-        relayOutbox: () => this.relayOutbox(),
+        sweepOutbox: () => this.sweepOutbox(),
       },
       {
         deadLetterSweepEveryMs: options.deadLetterSweepEveryMs ?? 60_000,
@@ -332,7 +334,7 @@ export class JobRuntime {
 
   private async relayAfterAttempt(log: Logger): Promise<void> {
     try {
-      await relayOutbox(this.options.db, (name) => this.queues.get(name), { maxBatches: 2 });
+      this.reportRefused(await relayOutbox(this.options.db, this.queues, { maxBatches: 2 }));
     } catch (err) {
       // The outbox sweep will relay these rows later; the job itself succeeded.
       log.warn({ err: serializeError(err) }, 'outbox relay after job failed; the sweep will retry');
@@ -436,8 +438,36 @@ export class JobRuntime {
   }
 
   /** Relays committed outbox rows into their queues now (the scheduled sweep does this too). */
-  relayOutbox(): Promise<number> {
-    return relayOutbox(this.options.db, (name) => this.queues.get(name));
+  async relayOutbox(): Promise<number> {
+    const result = await relayOutbox(this.options.db, this.queues);
+    this.reportRefused(result);
+    return result.relayed;
+  }
+
+  private reportRefused(result: RelayResult): void {
+    for (const row of result.refused) {
+      this.log.error({ queue: row.queue, jobId: row.jobId, outboxId: row.id, error: row.error }, 'outbox row refused by BullMQ; marked and no longer relayed');
+    }
+  }
+
+  /** What waits in the outbox; pending rows of queues this instance does not know are marked with why. */
+  outboxBacklog(): Promise<OutboxBacklog> {
+    return outboxBacklog(this.options.db, this.queueNames, this.instanceId);
+  }
+
+  /**
+   * The scheduled outbox sweep: relays leftovers, deletes relayed rows past the retention (bounded
+   * batches), and reports rows it cannot relay.
+   */
+  async sweepOutbox(): Promise<{ relayed: number; pruned: number; backlog: OutboxBacklog }> {
+    const relayed = await this.relayOutbox();
+    const pruned = await pruneOutbox(this.options.db, { retentionMs: this.options.outboxRetentionMs ?? 7 * DAY_S * 1000 });
+    const backlog = await this.outboxBacklog();
+    const unknown = Object.keys(backlog.unknownQueues);
+    if (unknown.length > 0 || backlog.refused > 0) {
+      this.log.warn({ unknownQueues: backlog.unknownQueues, refused: backlog.refused }, 'outbox rows this instance cannot relay');
+    }
+    return { relayed, pruned, backlog };
   }
 
   // ---- acting --------------------------------------------------------------------------------
