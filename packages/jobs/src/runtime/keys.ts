@@ -11,6 +11,8 @@ export function bullpenKeys(prefix: string) {
     deadLetterWatermarks: `${base}:dead-letter-watermarks`,
     /** Hash instanceId → JSON heartbeat. */
     instances: `${base}:instances`,
+    /** Sorted set instanceId → last heartbeat in Redis time (ms); drives expiry of the two hashes here. */
+    instancesSeen: `${base}:instances-seen`,
     /** Hash `${queue}|${instanceId}` → JSON breaker snapshot. */
     breakers: `${base}:breakers`,
     /** Pub/sub channel: a queue name whose breakers every instance should reset. */

@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { serializeError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
+import { installClusterClock, localNow, recordRedisTime, syncWithRedis } from './cluster-clock.js';
 import { createRedis } from './connection.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
@@ -70,6 +71,15 @@ export interface RuntimeOptions {
   outboxRetentionMs?: number | undefined;
   /** How long start() waits for Redis. Default 10 000 ms. */
   connectTimeoutMs?: number | undefined;
+  /** How often the instance publishes its heartbeat; entries of instances silent for 3 beats expire. Default 10 000 ms. */
+  heartbeatEveryMs?: number | undefined;
+  /**
+   * Align this process's `Date.now()` with Redis' clock, so BullMQ's scheduling does not depend on the
+   * machine's clock (see cluster-clock.ts). Default true.
+   */
+  alignClockWithRedis?: boolean | undefined;
+  /** A clock further than this from Redis' is reported (warn log, heartbeat field). Default 2 000 ms. */
+  clockSkewWarnMs?: number | undefined;
   /** Test seams. */
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
@@ -98,8 +108,13 @@ export interface InstanceHeartbeat {
   host: string;
   pid: number;
   startedAt: number;
+  /** Last heartbeat, in Redis time. */
   lastSeenAt: number;
   queues: string[];
+  /** This machine's clock minus Redis' at the last heartbeat, in ms (positive: ahead). */
+  clockSkewMs?: number | undefined;
+  /** True when |clockSkewMs| exceeds the instance's warning threshold. */
+  clockSkewed?: boolean | undefined;
 }
 
 export interface CloseResult {
@@ -108,8 +123,37 @@ export interface CloseResult {
 }
 
 const HEARTBEAT_EVERY_MS = 10_000;
-/** An instance whose heartbeat is older than this is listed as gone. */
+/** An instance whose heartbeat is older than this (with the default cadence) is gone. */
 export const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_EVERY_MS;
+/** A clock skew warning is repeated at most this often while it lasts. */
+const SKEW_WARN_EVERY_MS = 10 * 60_000;
+
+/**
+ * One heartbeat, atomic and on Redis' clock: records the instance as seen now (TIME), then expires
+ * every instance not seen for ARGV[3] ms, with its breaker entries, and breaker entries of instances
+ * with no heartbeat at all. Breaker fields are `queue|instanceId`; queue names never contain `|`
+ * (they are the QUEUE constants). Returns Redis' time in ms.
+ */
+const BEAT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))) do
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+end
+for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
+  local id = string.match(field, '^[^|]*|(.*)$')
+  if id and not redis.call('ZSCORE', KEYS[2], id) then redis.call('HDEL', KEYS[3], field) end
+end
+return now`;
+
+/** The instances seen within \`staleMs\` of Redis' now, with when (Redis time). */
+const LIVE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[1]), '+inf', 'WITHSCORES')`;
 const DAY_S = 24 * 3600;
 
 function bullmqPriorityToSlotPriority(priority: number | undefined): number {
@@ -155,11 +199,16 @@ export class JobRuntime {
   private workerRedis: Redis | undefined;
   private subscriber: Redis | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeatEveryMs: number;
+  private releaseClock: (() => void) | undefined;
+  private clockSkewMs: number | undefined;
+  private lastSkewWarnAt = 0;
   private closing: Promise<CloseResult> | undefined;
   private activeJobs = 0;
 
   private constructor(private readonly options: RuntimeOptions) {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
+    this.heartbeatEveryMs = options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS;
     const bound = options.logger.bindings() as { instanceId?: string };
     this.log = bound.instanceId ? options.logger : options.logger.child({ instanceId: this.instanceId });
     this.keys = bullpenKeys(options.prefix);
@@ -210,6 +259,9 @@ export class JobRuntime {
   private async boot(): Promise<void> {
     const { roles } = this.options;
     await waitForReady(this.redis, this.options.redisUrl, this.options.connectTimeoutMs ?? 10_000);
+    // Before anything schedules: BullMQ reads Date.now() for every slot and promotion.
+    if (this.options.alignClockWithRedis ?? true) this.releaseClock = installClusterClock();
+    this.noteClockSkew(await syncWithRedis(this.redis));
     await this.checkRedisPolicy();
     if (roles.worker || roles.scheduler) await this.applyExclusivity();
     if (roles.scheduler) {
@@ -224,8 +276,9 @@ export class JobRuntime {
         log: this.log,
       });
     }
-    if (roles.worker) await this.startWorkers();
+    // Seen before its workers can publish breaker states, which the heartbeat keeps only for seen instances.
     await this.beat();
+    if (roles.worker) await this.startWorkers();
     this.log.info({ roles, queues: this.definitions.size }, 'job runtime started');
   }
 
@@ -359,25 +412,63 @@ export class JobRuntime {
       .catch((err: unknown) => this.log.debug({ err: serializeError(err) }, 'could not publish breaker state'));
   }
 
+  private get staleMs(): number {
+    return 3 * this.heartbeatEveryMs;
+  }
+
+  private noteClockSkew(skewMs: number): void {
+    this.clockSkewMs = skewMs;
+    const threshold = this.options.clockSkewWarnMs ?? 2_000;
+    const now = localNow();
+    if (Math.abs(skewMs) > threshold && now - this.lastSkewWarnAt > SKEW_WARN_EVERY_MS) {
+      this.lastSkewWarnAt = now;
+      this.log.warn(
+        { clockSkewMs: skewMs, thresholdMs: threshold, aligned: this.releaseClock !== undefined },
+        'this machine\'s clock differs from Redis\'; scheduling uses Redis\' clock, but fix the machine\'s time (NTP)',
+      );
+    }
+  }
+
   private async beat(): Promise<void> {
-    const heartbeat: InstanceHeartbeat = {
+    const threshold = this.options.clockSkewWarnMs ?? 2_000;
+    const heartbeat: Omit<InstanceHeartbeat, 'lastSeenAt'> = {
       instanceId: this.instanceId,
       roles: this.options.roles,
       host: hostname(),
       pid: process.pid,
       startedAt: this.startedAt,
-      lastSeenAt: Date.now(),
       queues: this.options.roles.worker ? [...this.definitions.keys()] : [],
+      clockSkewMs: this.clockSkewMs,
+      clockSkewed: this.clockSkewMs !== undefined && Math.abs(this.clockSkewMs) > threshold,
     };
     try {
-      await this.redis.hset(this.keys.instances, this.instanceId, JSON.stringify(heartbeat));
+      const before = localNow();
+      const redisNow = (await this.redis.eval(
+        BEAT_SCRIPT,
+        3,
+        this.keys.instances,
+        this.keys.instancesSeen,
+        this.keys.breakers,
+        this.instanceId,
+        JSON.stringify(heartbeat),
+        String(this.staleMs),
+      )) as number;
+      this.noteClockSkew(recordRedisTime(redisNow, before, localNow()));
     } catch (err) {
       this.log.debug({ err: serializeError(err) }, 'heartbeat failed');
     }
     if (!this.closing) {
-      this.heartbeatTimer = setTimeout(() => void this.beat(), HEARTBEAT_EVERY_MS);
+      this.heartbeatTimer = setTimeout(() => void this.beat(), this.heartbeatEveryMs);
       this.heartbeatTimer.unref();
     }
+  }
+
+  /** Instances whose heartbeat is fresh, by Redis' clock: id → last seen (ms). */
+  private async liveInstances(): Promise<Map<string, number>> {
+    const flat = (await this.redis.eval(LIVE_SCRIPT, 1, this.keys.instancesSeen, String(this.staleMs))) as string[];
+    const live = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) live.set(flat[i]!, Number(flat[i + 1]));
+    return live;
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -409,10 +500,12 @@ export class JobRuntime {
     return [...this.breakers.values()].map((b) => b.snapshot());
   }
 
-  /** Every instance's last published breaker state that is not closed. */
+  /** The last published breaker state of every live instance (a dead instance's entries are not shown, then expire). */
   async clusterBreakerStates(): Promise<Array<BreakerSnapshot & { instanceId: string; at: number }>> {
-    const all = await this.redis.hgetall(this.keys.breakers);
-    return Object.values(all).map((v) => JSON.parse(v) as BreakerSnapshot & { instanceId: string; at: number });
+    const [all, live] = await Promise.all([this.redis.hgetall(this.keys.breakers), this.liveInstances()]);
+    return Object.values(all)
+      .map((v) => JSON.parse(v) as BreakerSnapshot & { instanceId: string; at: number })
+      .filter((b) => live.has(b.instanceId));
   }
 
   /** Closes the breaker of `queue` on every instance. */
@@ -424,11 +517,15 @@ export class JobRuntime {
     if (stale.length > 0) await this.redis.hdel(this.keys.breakers, ...stale);
   }
 
-  async instances(now = Date.now()): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
-    const all = await this.redis.hgetall(this.keys.instances);
-    return Object.values(all)
-      .map((v) => JSON.parse(v) as InstanceHeartbeat)
-      .map((h) => ({ ...h, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
+  /**
+   * The live instances: heartbeat within three beats by Redis' clock. Dead instances are not listed,
+   * and the next heartbeat of any instance deletes their entries. `alive` is kept for API compatibility.
+   */
+  async instances(): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
+    const [all, live] = await Promise.all([this.redis.hgetall(this.keys.instances), this.liveInstances()]);
+    return Object.entries(all)
+      .filter(([id]) => live.has(id))
+      .map(([id, v]) => ({ ...(JSON.parse(v) as InstanceHeartbeat), lastSeenAt: live.get(id)!, alive: true }))
       .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
@@ -554,9 +651,12 @@ export class JobRuntime {
       this.log.warn({ drainTimeoutMs, active: this.activeJobs }, 'drain deadline passed; unfinished jobs will be recovered as stalled by another worker');
     }
     try {
-      await this.redis.hdel(this.keys.instances, this.instanceId);
+      const ownBreakers = (await this.redis.hkeys(this.keys.breakers)).filter((field) => field.endsWith(`|${this.instanceId}`));
+      const farewell = this.redis.multi().hdel(this.keys.instances, this.instanceId).zrem(this.keys.instancesSeen, this.instanceId);
+      if (ownBreakers.length > 0) farewell.hdel(this.keys.breakers, ...ownBreakers);
+      await farewell.exec();
     } catch {
-      // Redis is down: the heartbeat goes stale by itself.
+      // Redis is down: the heartbeat goes stale and the entries expire by themselves.
     }
     if (drained) {
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
@@ -564,6 +664,7 @@ export class JobRuntime {
     this.subscriber?.disconnect();
     this.workerRedis?.disconnect();
     this.redis.disconnect();
+    this.releaseClock?.();
     this.log.info({ drained }, 'job runtime closed');
     return { drained };
   }
@@ -571,6 +672,7 @@ export class JobRuntime {
   /** Releases what a failed start opened. */
   private async abandon(): Promise<void> {
     clearTimeout(this.heartbeatTimer);
+    this.releaseClock?.();
     await Promise.allSettled(this.workers.map((w) => w.close(true)));
     this.subscriber?.disconnect();
     this.workerRedis?.disconnect();
