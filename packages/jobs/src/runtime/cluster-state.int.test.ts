@@ -49,7 +49,7 @@ describe('cluster state of dead instances', () => {
         const [breakers, instances, seen] = await Promise.all([
           fixtures.redis.hkeys(keys.breakers),
           fixtures.redis.hkeys(keys.instances),
-          fixtures.redis.zrange(keys.instancesSeen, 0, -1),
+          fixtures.redis.zrange(keys.instancesSeen, '0', '-1'),
         ]);
         return breakers.length === 0 && instances.join() === observer.instanceId && seen.join() === observer.instanceId;
       }, 5_000, 'the dead entries to be deleted');

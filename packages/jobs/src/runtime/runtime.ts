@@ -84,6 +84,8 @@ export interface RuntimeOptions {
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
     beforeDeadLetterWrite?: ((job: Job) => Promise<void>) | undefined;
+    /** Runs after replay added a dead letter's job and before it claims the letter. */
+    betweenReplayAddAndClaim?: ((letterId: number, jobId: string) => Promise<void>) | undefined;
   };
 }
 
@@ -214,7 +216,9 @@ export class JobRuntime {
     this.keys = bullpenKeys(options.prefix);
     this.redis = createRedis(options.redisUrl, 'producer');
     this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));
-    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log);
+    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, {
+      betweenReplayAddAndClaim: options.hooks?.betweenReplayAddAndClaim,
+    });
     this.slots = options.maxActiveJobs ? new PrioritySlots(options.maxActiveJobs) : undefined;
     this.shouldFail = failureDecider(options.failureInjection, this.startedAt);
 
@@ -348,6 +352,12 @@ export class JobRuntime {
     const attempt = job.attemptsMade + 1;
     let attemptLog: Logger | undefined;
     const log = () => (attemptLog ??= this.log.child({ queue: definition.queue, jobId: job.id, attempt }));
+    // A replayed dead letter and a retry of its original are two re-runs of one failure: one runs.
+    const claim = await this.deadLetters.claimForRun(job);
+    if (!claim.run) {
+      log().warn({ reason: claim.reason }, 'job not run: this failure was already re-run');
+      return { status: 'skipped', summary: `Not run: ${claim.reason}`, counts: {}, durationMs: 0 };
+    }
     let wroteOutbox = false;
     const run = () =>
       executeAttempt(
