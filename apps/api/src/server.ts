@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, demoFailureQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, demoFailureQueues, retiredQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -28,6 +28,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
       definitions: catalog,
+      retiredQueues,
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,

@@ -1,7 +1,7 @@
 export * from './queue-names.js';
 export * from './definition.js';
 export * from './errors.js';
-export { catalog, demoFailureQueues } from './catalog.js';
+export { catalog, demoFailureQueues, retiredQueues } from './catalog.js';
 export * from './world/index.js';
 export { writeOutbox, relayOutbox, pruneOutbox, outboxBacklog, type OutboxEntry, type OutboxBacklog, type RelayResult } from './runtime/outbox.js';
 export { executeAttempt, type Attempt } from './runtime/executor.js';
@@ -11,5 +11,5 @@ export { DeadLetterStore, MAX_PAGE_SIZE, MAX_BULK, type DeadLetter, type DeadLet
 export { readQueueStats, perMinute, JOB_STATES, METRIC_MINUTES, type QueueStats, type JobState } from './runtime/stats.js';
 export { bullpenKeys, type BullpenKeys } from './runtime/keys.js';
 export { createRedis } from './runtime/connection.js';
-export { reconcileSchedulers } from './runtime/scheduler.js';
+export { reconcileSchedulers, convergeScheduler } from './runtime/scheduler.js';
 export { failureDecider, type FailureInjection } from './runtime/failure-injection.js';

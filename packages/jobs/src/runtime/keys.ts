@@ -5,6 +5,8 @@ export function bullpenKeys(prefix: string) {
   return {
     /** Set of every queue name any registry has declared, so removed types can be cleaned up. */
     knownQueues: `${base}:known-queues`,
+    /** Set of queues a version retired (tombstones): their schedulers are removed by every instance. */
+    retiredQueues: `${base}:retired-queues`,
     /** Set of scheduler ids an operator paused; reconciliation leaves them removed. */
     pausedSchedules: `${base}:paused-schedules`,
     /** Hash queue → highest finishedOn the dead-letter reconciler has swept. */

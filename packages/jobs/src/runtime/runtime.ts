@@ -27,7 +27,7 @@ import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
 import { bullpenKeys, type BullpenKeys } from './keys.js';
 import { outboxBacklog, pruneOutbox, relayOutbox, type OutboxBacklog, type RelayResult } from './outbox.js';
-import { activeSchedule, reconcileSchedulers, upsertScheduler } from './scheduler.js';
+import { activeSchedule, convergeScheduler, reconcileSchedulers } from './scheduler.js';
 import { PrioritySlots } from './priority-slots.js';
 import { readQueueStats, type QueueStats } from './stats.js';
 import { systemJobs } from './system-jobs.js';
@@ -46,6 +46,12 @@ export interface RuntimeOptions {
   prefix: string;
   /** The job types (the catalog). Bullpen's own system types are added to them. */
   definitions: readonly AnyJobDefinition[];
+  /**
+   * Queues of job types this version dropped (`retiredQueues` next to the catalog). Reconciliation
+   * removes their schedulers and leaves a tombstone that older instances obey; a queue merely missing
+   * from a registry (a type a newer version added) keeps its scheduler.
+   */
+  retiredQueues?: readonly string[] | undefined;
   db: Database;
   logger: Logger;
   roles: RuntimeRoles;
@@ -84,6 +90,8 @@ export interface RuntimeOptions {
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
     beforeDeadLetterWrite?: ((job: Job) => Promise<void>) | undefined;
+    /** Runs during reconciliation after a queue's paused state was read and before its scheduler is written. */
+    beforeSchedulerApply?: ((queue: string) => Promise<void>) | undefined;
     /** Runs after replay added a dead letter's job and before it claims the letter. */
     betweenReplayAddAndClaim?: ((letterId: number, jobId: string) => Promise<void>) | undefined;
   };
@@ -271,6 +279,8 @@ export class JobRuntime {
     if (roles.scheduler) {
       await reconcileSchedulers({
         definitions: [...this.definitions.values()],
+        retiredQueues: this.options.retiredQueues,
+        beforeApply: this.options.hooks?.beforeSchedulerApply,
         queueFor: (name) => this.queues.get(name),
         redis: this.redis,
         prefix: this.options.prefix,
@@ -621,17 +631,30 @@ export class JobRuntime {
     return this.enqueue(id, {}, { jobId: `manual-${id}-${Date.now()}` });
   }
 
+  /** Pauses a schedule on every instance; sticks even when a restarting instance reconciles at the same time. */
   async pauseSchedule(id: string): Promise<void> {
     await this.redis.sadd(this.keys.pausedSchedules, id);
-    await this.queues.get(id)?.removeJobScheduler(id);
+    await this.convergeSchedule(id);
   }
 
   async resumeSchedule(id: string): Promise<void> {
-    const definition = this.definitions.get(id);
-    const schedule = definition && activeSchedule(definition, this.options.demo ?? false);
     await this.redis.srem(this.keys.pausedSchedules, id);
-    if (!definition || !schedule) return;
-    await upsertScheduler(this.queues.get(id)!, schedule, this.jobOptions(definition));
+    await this.convergeSchedule(id);
+  }
+
+  private async convergeSchedule(id: string): Promise<void> {
+    const queue = this.queues.get(id);
+    if (!queue) return;
+    const definition = this.definitions.get(id)!;
+    const retired = (await this.redis.sismember(this.keys.retiredQueues, id)) === 1;
+    await convergeScheduler({
+      queue,
+      schedule: retired ? undefined : activeSchedule(definition, this.options.demo ?? false),
+      jobOptions: this.jobOptions(definition),
+      redis: this.redis,
+      keys: this.keys,
+      log: this.log,
+    });
   }
 
   // ---- shutting down -------------------------------------------------------------------------

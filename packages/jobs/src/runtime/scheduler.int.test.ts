@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deletePrefix, startFixture, uniquePrefix, useFixtureEnvironment } from '../../test/support.js';
+import { schedAlpha } from '../../test/fixtures/definitions.js';
+import { deletePrefix, redisUrl, silentLogger, startFixture, uniquePrefix, useFixtureEnvironment } from '../../test/support.js';
+import { startRuntime } from './runtime.js';
 
 const prefix = uniquePrefix('scheduling');
 const scheduled = ['sched-alpha', 'sched-beta', 'sched-gamma'];
@@ -13,10 +15,11 @@ describe('scheduler reconciliation across instances', () => {
     await deletePrefix(prefix);
   });
 
-  it(`leaves exactly one scheduler per scheduled type after ${ROUNDS} rounds of ${INSTANCES} concurrent restarts, none for a removed type`, async () => {
+  it(`leaves exactly one scheduler per scheduled type after ${ROUNDS} rounds of ${INSTANCES} concurrent restarts, none for a retired type`, async () => {
     for (let round = 1; round <= ROUNDS; round++) {
-      // The last round is a deploy that removed sched-gamma from the registry.
-      const types = round === ROUNDS ? ['sched-alpha', 'sched-beta', 'on-demand'] : [...scheduled, 'on-demand'];
+      // The last round is a deploy that dropped sched-gamma from the registry and retired it.
+      const last = round === ROUNDS;
+      const types = last ? ['sched-alpha', 'sched-beta', 'on-demand'] : [...scheduled, 'on-demand'];
       const instances = Array.from({ length: INSTANCES }, (_, i) =>
         startFixture('instance', {
           QUEUE_PREFIX: prefix,
@@ -24,6 +27,7 @@ describe('scheduler reconciliation across instances', () => {
           ROLES: 'scheduler',
           DATABASE_URL: fixtures.database.url,
           INSTANCE_ID: `round${round}-instance${i}`,
+          ...(last ? { RETIRED_QUEUES: 'sched-gamma' } : {}),
         }),
       );
       await Promise.all(instances.map((f) => f.waitForLine(/^READY$/)));
@@ -58,4 +62,75 @@ describe('scheduler reconciliation across instances', () => {
     expect(gamma.future).toBe(0);
     expect((await schedulersOf('on-demand')).schedulers).toEqual([]);
   }, 300_000);
+
+  const schedulerKeys = async (name: string) => {
+    const queue = new Queue(name, { connection: fixtures.redis, prefix });
+    try {
+      return (await queue.getJobSchedulers(0, -1)).map((s) => s.key);
+    } finally {
+      await queue.close();
+    }
+  };
+  const runInstance = async (types: string[], env: Record<string, string> = {}) => {
+    const instance = startFixture('instance', {
+      QUEUE_PREFIX: prefix,
+      FIXTURE_TYPES: types.join(','),
+      ROLES: 'scheduler',
+      DATABASE_URL: fixtures.database.url,
+      ...env,
+    });
+    await instance.waitForLine(/^READY$/);
+    instance.kill('SIGTERM');
+    expect(await instance.exited).toBe(0);
+  };
+
+  it('keeps the scheduler of a type a newer version added when an older instance restarts, and obeys a retirement tombstone', async () => {
+    // A newer version has sched-beta; the older one does not know it.
+    await runInstance(['sched-alpha', 'sched-beta']);
+    expect(await schedulerKeys('sched-beta')).toEqual(['sched-beta']);
+    // An older instance without sched-beta restarts during the rolling deploy.
+    await runInstance(['sched-alpha']);
+    expect(await schedulerKeys('sched-beta')).toEqual(['sched-beta']);
+    // An older instance that still has the retired sched-gamma restarts: the tombstone wins.
+    await runInstance(['sched-alpha', 'sched-gamma']);
+    expect(await schedulerKeys('sched-gamma')).toEqual([]);
+  }, 60_000);
+
+  it('keeps a pause that lands while a restarting instance reconciles', async () => {
+    await fixtures.redis.del(`${prefix}:test:release-reconcile`);
+    const observer = await startRuntime({
+      redisUrl,
+      prefix,
+      definitions: [schedAlpha],
+      db: fixtures.database.db,
+      logger: silentLogger,
+      roles: { worker: false, scheduler: false },
+    });
+    try {
+      await observer.resumeSchedule('sched-alpha');
+      expect(await schedulerKeys('sched-alpha')).toEqual(['sched-alpha']);
+      const restarting = startFixture('instance', {
+        QUEUE_PREFIX: prefix,
+        FIXTURE_TYPES: 'sched-alpha,sched-beta',
+        ROLES: 'scheduler',
+        DATABASE_URL: fixtures.database.url,
+        HOLD_RECONCILE: 'sched-alpha',
+      });
+      // It has read "not paused" and is about to upsert; the operator pauses now.
+      await restarting.waitForLine(/^RECONCILE-HOLD sched-alpha$/);
+      await observer.pauseSchedule('sched-alpha');
+      expect(await schedulerKeys('sched-alpha')).toEqual([]);
+      await fixtures.redis.set(`${prefix}:test:release-reconcile`, '1');
+      await restarting.waitForLine(/^READY$/);
+      restarting.kill('SIGTERM');
+      expect(await restarting.exited).toBe(0);
+
+      expect(await schedulerKeys('sched-alpha')).toEqual([]);
+      expect((await observer.schedules()).find((s) => s.id === 'sched-alpha')).toMatchObject({ paused: true, next: null });
+      await observer.resumeSchedule('sched-alpha');
+      expect(await schedulerKeys('sched-alpha')).toEqual(['sched-alpha']);
+    } finally {
+      await observer.close();
+    }
+  }, 60_000);
 });
