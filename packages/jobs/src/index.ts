@@ -3,7 +3,7 @@ export * from './definition.js';
 export * from './errors.js';
 export { catalog, demoFailureQueues, retiredQueues } from './catalog.js';
 export * from './world/index.js';
-export { writeOutbox, relayOutbox, pruneOutbox, outboxBacklog, type OutboxEntry, type OutboxBacklog, type RelayResult } from './runtime/outbox.js';
+export { writeOutbox, relayOutbox, pruneOutbox, outboxBacklog, markUnknownQueueRows, type OutboxEntry, type OutboxBacklog, type RelayResult } from './runtime/outbox.js';
 export { executeAttempt, type Attempt } from './runtime/executor.js';
 export { JobRuntime, startRuntime, HEARTBEAT_STALE_MS, type RuntimeOptions, type RuntimeRoles, type ScheduleInfo, type InstanceHeartbeat, type CloseResult } from './runtime/runtime.js';
 export { JobBreaker, BreakerOpenError, type BreakerSnapshot, type BreakerState } from './runtime/circuit-breaker.js';

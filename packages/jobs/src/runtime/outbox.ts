@@ -132,11 +132,8 @@ export interface OutboxBacklog {
   refused: number;
 }
 
-/**
- * What is waiting in the outbox, and what this instance cannot relay. Marks pending rows of unknown
- * queues with the reason (bounded per call), so whoever reads the table sees why they wait.
- */
-export async function outboxBacklog(db: Database, knownQueues: readonly string[], instanceId: string): Promise<OutboxBacklog> {
+/** What is waiting in the outbox, and what this instance cannot relay. Read-only (metrics read it on every scrape). */
+export async function outboxBacklog(db: Database, knownQueues: readonly string[]): Promise<OutboxBacklog> {
   const rows = await db
     .select({ queue: outbox.queue, refused: sql<boolean>`${outbox.relayFailedAt} IS NOT NULL`, n: sql<number>`count(*)::int` })
     .from(outbox)
@@ -149,19 +146,26 @@ export async function outboxBacklog(db: Database, knownQueues: readonly string[]
     else if (known.has(row.queue)) backlog.pending += row.n;
     else backlog.unknownQueues[row.queue] = row.n;
   }
-  const unknown = Object.keys(backlog.unknownQueues);
-  if (unknown.length > 0) {
-    const unmarked = db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(isNull(outbox.relayedAt), isNull(outbox.relayFailedAt), isNull(outbox.relayError), notInArray(outbox.queue, [...known])))
-      .limit(1_000);
-    await db
-      .update(outbox)
-      .set({ relayError: sql`'no job type for queue "' || ${outbox.queue} || '" in the registry of instance ' || ${instanceId}` })
-      .where(inArray(outbox.id, unmarked));
-  }
   return backlog;
+}
+
+/**
+ * Writes the reason into pending rows of queues this instance does not know (at most `limit` a call),
+ * so whoever reads the table sees why they wait. They stay pending for an instance that knows the queue.
+ */
+export async function markUnknownQueueRows(db: Database, knownQueues: readonly string[], instanceId: string, limit = 1_000): Promise<number> {
+  if (knownQueues.length === 0) return 0;
+  const unmarked = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(isNull(outbox.relayedAt), isNull(outbox.relayFailedAt), isNull(outbox.relayError), notInArray(outbox.queue, [...knownQueues])))
+    .limit(limit);
+  const rows = await db
+    .update(outbox)
+    .set({ relayError: sql`'no job type for queue "' || ${outbox.queue} || '" in the registry of instance ' || ${instanceId}` })
+    .where(inArray(outbox.id, unmarked))
+    .returning({ id: outbox.id });
+  return rows.length;
 }
 
 export interface PruneOptions {

@@ -26,7 +26,7 @@ import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
 import { bullpenKeys, type BullpenKeys } from './keys.js';
-import { outboxBacklog, pruneOutbox, relayOutbox, type OutboxBacklog, type RelayResult } from './outbox.js';
+import { markUnknownQueueRows, outboxBacklog, pruneOutbox, relayOutbox, type OutboxBacklog, type RelayResult } from './outbox.js';
 import { activeSchedule, convergeScheduler, reconcileSchedulers } from './scheduler.js';
 import { PrioritySlots } from './priority-slots.js';
 import { readQueueStats, type QueueStats } from './stats.js';
@@ -567,9 +567,9 @@ export class JobRuntime {
     }
   }
 
-  /** What waits in the outbox; pending rows of queues this instance does not know are marked with why. */
+  /** What waits in the outbox, and what this instance cannot relay. */
   outboxBacklog(): Promise<OutboxBacklog> {
-    return outboxBacklog(this.options.db, this.queueNames, this.instanceId);
+    return outboxBacklog(this.options.db, this.queueNames);
   }
 
   /**
@@ -579,6 +579,7 @@ export class JobRuntime {
   async sweepOutbox(): Promise<{ relayed: number; pruned: number; backlog: OutboxBacklog }> {
     const relayed = await this.relayOutbox();
     const pruned = await pruneOutbox(this.options.db, { retentionMs: this.options.outboxRetentionMs ?? 7 * DAY_S * 1000 });
+    await markUnknownQueueRows(this.options.db, this.queueNames, this.instanceId);
     const backlog = await this.outboxBacklog();
     const unknown = Object.keys(backlog.unknownQueues);
     if (unknown.length > 0 || backlog.refused > 0) {
