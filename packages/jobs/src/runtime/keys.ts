@@ -3,8 +3,6 @@
 export function bullpenKeys(prefix: string) {
   const base = `${prefix}:bullpen`;
   return {
-    /** Set of every queue name any registry has declared, so removed types can be cleaned up. */
-    knownQueues: `${base}:known-queues`,
     /** Set of queues a version retired (tombstones): their schedulers are removed by every instance. */
     retiredQueues: `${base}:retired-queues`,
     /** Set of scheduler ids an operator paused; reconciliation leaves them removed. */

@@ -6,8 +6,7 @@
  *   scheduler, whose id is the queue name, upserted with the current cadence and job options;
  * - a type without a schedule, paused, or retired → no scheduler;
  * - any other scheduler id on the queue → removed.
- * A queue some instance declared (the known-queues set) that is neither in this registry nor retired
- * is left alone: during a rolling deploy it is a type a newer version added, and an older instance
+ * A queue with a scheduler that is neither in this registry nor retired is left alone: during a rolling deploy it is a type a newer version added, and an older instance
  * restarting must not delete its scheduler. Only a retirement removes a type's scheduler: the version
  * that drops a type lists its queue in `retiredQueues` (next to the catalog), and reconciliation writes
  * a tombstone (the retired-queues set) that every instance, older ones included, obeys. A retired name
@@ -104,7 +103,6 @@ export async function reconcileSchedulers(input: ReconcileInput): Promise<Reconc
   const { definitions, redis, keys, log } = input;
   const names = definitions.map((d) => d.queue);
   const tombstones = input.retiredQueues ?? [];
-  if (names.length > 0) await redis.sadd(keys.knownQueues, ...names);
   if (tombstones.length > 0) await redis.sadd(keys.retiredQueues, ...tombstones);
   const retired = new Set(await redis.smembers(keys.retiredQueues));
   const byQueue = new Map(definitions.map((d) => [d.queue, d]));
