@@ -203,9 +203,9 @@ export class JobRuntime {
   private readonly workers: Worker[] = [];
   private readonly breakers = new Map<string, JobBreaker>();
   private readonly slots: PrioritySlots | undefined;
-  private readonly shouldFail: FailureDecider;
+  private shouldFail: FailureDecider;
   private readonly log: Logger;
-  private readonly startedAt = Date.now();
+  private startedAt = Date.now();
   private workerRedis: Redis | undefined;
   private subscriber: Redis | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -272,8 +272,16 @@ export class JobRuntime {
     const { roles } = this.options;
     await waitForReady(this.redis, this.options.redisUrl, this.options.connectTimeoutMs ?? 10_000);
     // Before anything schedules: BullMQ reads Date.now() for every slot and promotion.
-    if (this.options.alignClockWithRedis ?? true) this.releaseClock = installClusterClock();
-    this.noteClockSkew(await syncWithRedis(this.redis));
+    if (this.options.alignClockWithRedis ?? true) {
+      this.releaseClock = installClusterClock();
+      const skew = await syncWithRedis(this.redis);
+      // Read before the alignment, from the machine's clock: restate it on Redis' (so are demo outages).
+      this.startedAt -= skew;
+      this.shouldFail = failureDecider(this.options.failureInjection, this.startedAt);
+      this.noteClockSkew(skew);
+    } else {
+      this.noteClockSkew(await syncWithRedis(this.redis));
+    }
     await this.checkRedisPolicy();
     if (roles.worker || roles.scheduler) await this.applyExclusivity();
     if (roles.scheduler) {
