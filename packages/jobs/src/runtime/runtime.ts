@@ -21,6 +21,7 @@ import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { serializeError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
 import { installClusterClock, localNow, recordRedisTime, syncWithRedis } from './cluster-clock.js';
+import { ClusterState } from './cluster-state.js';
 import { createRedis } from './connection.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
@@ -138,32 +139,6 @@ export const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_EVERY_MS;
 /** A clock skew warning is repeated at most this often while it lasts. */
 const SKEW_WARN_EVERY_MS = 10 * 60_000;
 
-/**
- * One heartbeat, atomic and on Redis' clock: records the instance as seen now (TIME), then expires
- * every instance not seen for ARGV[3] ms, with its breaker entries, and breaker entries of instances
- * with no heartbeat at all. Breaker fields are `queue|instanceId`; queue names never contain `|`
- * (they are the QUEUE constants). Returns Redis' time in ms.
- */
-const BEAT_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[2], now, ARGV[1])
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))) do
-  redis.call('HDEL', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
-end
-for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
-  local id = string.match(field, '^[^|]*|(.*)$')
-  if id and not redis.call('ZSCORE', KEYS[2], id) then redis.call('HDEL', KEYS[3], field) end
-end
-return now`;
-
-/** The instances seen within \`staleMs\` of Redis' now, with when (Redis time). */
-const LIVE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[1]), '+inf', 'WITHSCORES')`;
 const DAY_S = 24 * 3600;
 
 function bullmqPriorityToSlotPriority(priority: number | undefined): number {
@@ -210,6 +185,7 @@ export class JobRuntime {
   private subscriber: Redis | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly heartbeatEveryMs: number;
+  private readonly cluster: ClusterState;
   private releaseClock: (() => void) | undefined;
   private clockSkewMs: number | undefined;
   private lastSkewWarnAt = 0;
@@ -224,6 +200,7 @@ export class JobRuntime {
     this.keys = bullpenKeys(options.prefix);
     this.redis = createRedis(options.redisUrl, 'producer');
     this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));
+    this.cluster = new ClusterState(this.redis, this.keys, 3 * this.heartbeatEveryMs);
     this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, {
       betweenReplayAddAndClaim: options.hooks?.betweenReplayAddAndClaim,
     });
@@ -440,10 +417,6 @@ export class JobRuntime {
       .catch((err: unknown) => this.log.debug({ err: serializeError(err) }, 'could not publish breaker state'));
   }
 
-  private get staleMs(): number {
-    return 3 * this.heartbeatEveryMs;
-  }
-
   private noteClockSkew(skewMs: number): void {
     this.clockSkewMs = skewMs;
     const threshold = this.options.clockSkewWarnMs ?? 2_000;
@@ -471,16 +444,7 @@ export class JobRuntime {
     };
     try {
       const before = localNow();
-      const redisNow = (await this.redis.eval(
-        BEAT_SCRIPT,
-        3,
-        this.keys.instances,
-        this.keys.instancesSeen,
-        this.keys.breakers,
-        this.instanceId,
-        JSON.stringify(heartbeat),
-        String(this.staleMs),
-      )) as number;
+      const redisNow = await this.cluster.beat(this.instanceId, heartbeat);
       this.noteClockSkew(recordRedisTime(redisNow, before, localNow()));
     } catch (err) {
       this.log.debug({ err: serializeError(err) }, 'heartbeat failed');
@@ -489,14 +453,6 @@ export class JobRuntime {
       this.heartbeatTimer = setTimeout(() => void this.beat(), this.heartbeatEveryMs);
       this.heartbeatTimer.unref();
     }
-  }
-
-  /** Instances whose heartbeat is fresh, by Redis' clock: id → last seen (ms). */
-  private async liveInstances(): Promise<Map<string, number>> {
-    const flat = (await this.redis.eval(LIVE_SCRIPT, 1, this.keys.instancesSeen, String(this.staleMs))) as string[];
-    const live = new Map<string, number>();
-    for (let i = 0; i < flat.length; i += 2) live.set(flat[i]!, Number(flat[i + 1]));
-    return live;
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -530,10 +486,7 @@ export class JobRuntime {
 
   /** The last published breaker state of every live instance (a dead instance's entries are not shown, then expire). */
   async clusterBreakerStates(): Promise<Array<BreakerSnapshot & { instanceId: string; at: number }>> {
-    const [all, live] = await Promise.all([this.redis.hgetall(this.keys.breakers), this.liveInstances()]);
-    return Object.values(all)
-      .map((v) => JSON.parse(v) as BreakerSnapshot & { instanceId: string; at: number })
-      .filter((b) => live.has(b.instanceId));
+    return this.cluster.breakers();
   }
 
   /** Closes the breaker of `queue` on every instance. */
@@ -550,11 +503,8 @@ export class JobRuntime {
    * and the next heartbeat of any instance deletes their entries. `alive` is kept for API compatibility.
    */
   async instances(): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
-    const [all, live] = await Promise.all([this.redis.hgetall(this.keys.instances), this.liveInstances()]);
-    return Object.entries(all)
-      .filter(([id]) => live.has(id))
-      .map(([id, v]) => ({ ...(JSON.parse(v) as InstanceHeartbeat), lastSeenAt: live.get(id)!, alive: true }))
-      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    const live = await this.cluster.heartbeats<InstanceHeartbeat>();
+    return live.map((h) => ({ ...h, alive: true })).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
   /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
@@ -693,10 +643,7 @@ export class JobRuntime {
       this.log.warn({ drainTimeoutMs, active: this.activeJobs }, 'drain deadline passed; unfinished jobs will be recovered as stalled by another worker');
     }
     try {
-      const ownBreakers = (await this.redis.hkeys(this.keys.breakers)).filter((field) => field.endsWith(`|${this.instanceId}`));
-      const farewell = this.redis.multi().hdel(this.keys.instances, this.instanceId).zrem(this.keys.instancesSeen, this.instanceId);
-      if (ownBreakers.length > 0) farewell.hdel(this.keys.breakers, ...ownBreakers);
-      await farewell.exec();
+      await this.cluster.farewell(this.instanceId);
     } catch {
       // Redis is down: the heartbeat goes stale and the entries expire by themselves.
     }
