@@ -13,27 +13,40 @@
  */
 import type { Redis } from 'ioredis';
 
-/** The process's own wall clock, whatever the alignment. */
-export const localNow: () => number = Date.now.bind(Date);
+interface ClockState {
+  /** The machine's Date.now, saved before any alignment. */
+  readonly local: () => number;
+  offsetMs: number;
+  installs: number;
+}
 
-let offsetMs = 0;
-let installs = 0;
+// One state per process, even if this module is loaded twice (source and built copies in one test
+// run): a second copy must not save the already aligned Date.now as "the machine's clock".
+const STATE_KEY = Symbol.for('bullpen.cluster-clock');
+const state: ClockState = ((globalThis as Record<symbol, ClockState | undefined>)[STATE_KEY] ??= {
+  local: Date.now.bind(Date),
+  offsetMs: 0,
+  installs: 0,
+});
+
+/** The process's own wall clock, whatever the alignment. */
+export const localNow = (): number => state.local();
 
 /** Local clock minus Redis, as last measured in this process (0 before any measurement). */
 export function measuredSkewMs(): number {
-  return -offsetMs;
+  return -state.offsetMs;
 }
 
 /** Makes `Date.now()` follow Redis' clock in this process until the returned release is called (counted). */
 export function installClusterClock(): () => void {
-  if (installs++ === 0) Date.now = () => localNow() + offsetMs;
+  if (state.installs++ === 0) Date.now = () => state.local() + state.offsetMs;
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (--installs === 0) {
-      Date.now = localNow;
-      offsetMs = 0;
+    if (--state.installs === 0) {
+      Date.now = state.local;
+      state.offsetMs = 0;
     }
   };
 }
@@ -41,7 +54,7 @@ export function installClusterClock(): () => void {
 /** Records a Redis time read between two local readings; returns the skew (local minus Redis) in ms. */
 export function recordRedisTime(redisMs: number, localBefore: number, localAfter: number): number {
   const skew = Math.round((localBefore + localAfter) / 2 - redisMs);
-  if (installs > 0) offsetMs = -skew;
+  if (state.installs > 0) state.offsetMs = -skew;
   return skew;
 }
 
