@@ -12,6 +12,7 @@
  *   jobs' locks lapse and another worker's stalled check puts them back in the queue. Nothing is lost.
  * - closed: connections released.
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MetricsTime, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Database } from '@bullpen/db';
@@ -23,6 +24,7 @@ import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-br
 import { installClusterClock, localNow, recordRedisTime, syncWithRedis } from './cluster-clock.js';
 import { ClusterState } from './cluster-state.js';
 import { createRedis } from './connection.js';
+import { isConnectionError, watchRedis, type ConnectionWatch } from './connection-watch.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
@@ -189,6 +191,9 @@ export class JobRuntime {
   private releaseClock: (() => void) | undefined;
   private clockSkewMs: number | undefined;
   private lastSkewWarnAt = 0;
+  private heartbeatFailing = false;
+  private readonly producerWatch: ConnectionWatch;
+  private workerWatch: ConnectionWatch | undefined;
   private closing: Promise<CloseResult> | undefined;
   private activeJobs = 0;
 
@@ -199,7 +204,7 @@ export class JobRuntime {
     this.log = bound.instanceId ? options.logger : options.logger.child({ instanceId: this.instanceId });
     this.keys = bullpenKeys(options.prefix);
     this.redis = createRedis(options.redisUrl, 'producer');
-    this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));
+    this.producerWatch = watchRedis(this.redis, 'redis-producer', this.log);
     this.cluster = new ClusterState(this.redis, this.keys, 3 * this.heartbeatEveryMs);
     this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, {
       betweenReplayAddAndClaim: options.hooks?.betweenReplayAddAndClaim,
@@ -227,8 +232,11 @@ export class JobRuntime {
         prefix: options.prefix,
         defaultJobOptions: this.jobOptions(definition),
       });
-      // Connection errors surface on the shared connection (logged above) and as rejected calls.
-      queue.on('error', () => undefined);
+      // Connection errors are the shared connection's (its watch logs the outage once); others are news.
+      queue.on('error', (err) => {
+        if (isConnectionError(err)) this.producerWatch.lost(err);
+        else this.log.warn({ queue: definition.queue, err: serializeError(err) }, 'queue error');
+      });
       this.queues.set(definition.queue, queue);
     }
   }
@@ -315,9 +323,9 @@ export class JobRuntime {
 
   private async startWorkers(): Promise<void> {
     this.workerRedis = createRedis(this.options.redisUrl, 'worker');
-    this.workerRedis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'worker redis connection error'));
+    this.workerWatch = watchRedis(this.workerRedis, 'redis-worker', this.log);
     this.subscriber = createRedis(this.options.redisUrl, 'worker');
-    this.subscriber.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'subscriber redis connection error'));
+    watchRedis(this.subscriber, 'redis-subscriber', this.log);
     await this.subscriber.subscribe(this.keys.breakerResetChannel);
     this.subscriber.on('message', (_channel, queue: string) => this.breakers.get(queue)?.reset());
 
@@ -336,7 +344,12 @@ export class JobRuntime {
       worker.on('failed', (job, err) => {
         if (job?.finishedOn) void this.recordDeadLetter(job, err);
       });
-      worker.on('error', (err) => this.log.error({ queue: name, err: serializeError(err) }, 'worker error'));
+      // Workers report their connections' errors too (BullMQ gives each a blocking connection of its
+      // own): an outage is the worker connection's, logged once by its watch, not once per worker.
+      worker.on('error', (err) => {
+        if (isConnectionError(err)) this.workerWatch?.lost(err);
+        else this.log.error({ queue: name, err: serializeError(err) }, 'worker error');
+      });
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
@@ -446,8 +459,17 @@ export class JobRuntime {
       const before = localNow();
       const redisNow = await this.cluster.beat(this.instanceId, heartbeat);
       this.noteClockSkew(recordRedisTime(redisNow, before, localNow()));
+      if (this.heartbeatFailing) this.log.info('heartbeat written again');
+      this.heartbeatFailing = false;
     } catch (err) {
-      this.log.debug({ err: serializeError(err) }, 'heartbeat failed');
+      // A lost connection is its watch's story. A write refused by a Redis that still answers (OOM,
+      // a read-only replica) shows only here: warn once per streak.
+      if (this.producerWatch.isDown || isConnectionError(err) || this.heartbeatFailing) {
+        this.log.debug({ err: serializeError(err) }, 'heartbeat failed');
+      } else {
+        this.heartbeatFailing = true;
+        this.log.warn({ err: serializeError(err) }, 'heartbeat failed; other instances list this one as gone until it succeeds');
+      }
     }
     if (!this.closing) {
       this.heartbeatTimer = setTimeout(() => void this.beat(), this.heartbeatEveryMs);
@@ -583,11 +605,14 @@ export class JobRuntime {
     return out;
   }
 
-  /** Runs a scheduled type now, outside its cadence. */
+  /**
+   * Runs a scheduled type now, outside its cadence. Every call is its own run: the id is random, not
+   * the millisecond (same-millisecond triggers used to merge into one job behind several 202s).
+   */
   async triggerSchedule(id: string): Promise<Job> {
     const definition = this.definitions.get(id);
     if (!definition) throw new Error(`Unknown schedule "${id}"`);
-    return this.enqueue(id, {}, { jobId: `manual-${id}-${Date.now()}` });
+    return this.enqueue(id, {}, { jobId: `manual-${id}-${randomUUID()}` });
   }
 
   /** Pauses a schedule on every instance; sticks even when a restarting instance reconciles at the same time. */
