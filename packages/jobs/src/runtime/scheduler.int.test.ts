@@ -63,17 +63,17 @@ describe('scheduler reconciliation across instances', () => {
     expect((await schedulersOf('on-demand')).schedulers).toEqual([]);
   }, 300_000);
 
-  const schedulerKeys = async (name: string) => {
-    const queue = new Queue(name, { connection: fixtures.redis, prefix });
+  const schedulerKeys = async (name: string, on = prefix) => {
+    const queue = new Queue(name, { connection: fixtures.redis, prefix: on });
     try {
       return (await queue.getJobSchedulers(0, -1)).map((s) => s.key);
     } finally {
       await queue.close();
     }
   };
-  const runInstance = async (types: string[], env: Record<string, string> = {}) => {
+  const runInstance = async (types: string[], env: Record<string, string> = {}, on = prefix) => {
     const instance = startFixture('instance', {
-      QUEUE_PREFIX: prefix,
+      QUEUE_PREFIX: on,
       FIXTURE_TYPES: types.join(','),
       ROLES: 'scheduler',
       DATABASE_URL: fixtures.database.url,
@@ -85,15 +85,24 @@ describe('scheduler reconciliation across instances', () => {
   };
 
   it('keeps the scheduler of a type a newer version added when an older instance restarts, and obeys a retirement tombstone', async () => {
-    // A newer version has sched-beta; the older one does not know it.
-    await runInstance(['sched-alpha', 'sched-beta']);
-    expect(await schedulerKeys('sched-beta')).toEqual(['sched-beta']);
-    // An older instance without sched-beta restarts during the rolling deploy.
-    await runInstance(['sched-alpha']);
-    expect(await schedulerKeys('sched-beta')).toEqual(['sched-beta']);
-    // An older instance that still has the retired sched-gamma restarts: the tombstone wins.
-    await runInstance(['sched-alpha', 'sched-gamma']);
-    expect(await schedulerKeys('sched-gamma')).toEqual([]);
+    // Its own prefix: the first test left a tombstone for sched-gamma.
+    const deploy = uniquePrefix('scheduling-deploy');
+    try {
+      // The older version schedules sched-alpha and sched-gamma.
+      await runInstance(['sched-alpha', 'sched-gamma'], {}, deploy);
+      expect(await schedulerKeys('sched-gamma', deploy)).toEqual(['sched-gamma']);
+      // The newer version adds sched-beta and retires sched-gamma.
+      await runInstance(['sched-alpha', 'sched-beta'], { RETIRED_QUEUES: 'sched-gamma' }, deploy);
+      expect(await schedulerKeys('sched-beta', deploy)).toEqual(['sched-beta']);
+      expect(await schedulerKeys('sched-gamma', deploy)).toEqual([]);
+      // An older instance restarts during the rolling deploy: it keeps sched-beta, which it does not
+      // know, and obeys the tombstone for sched-gamma, which it still has.
+      await runInstance(['sched-alpha', 'sched-gamma'], {}, deploy);
+      expect(await schedulerKeys('sched-beta', deploy)).toEqual(['sched-beta']);
+      expect(await schedulerKeys('sched-gamma', deploy)).toEqual([]);
+    } finally {
+      await deletePrefix(deploy);
+    }
   }, 60_000);
 
   it('keeps a pause that lands while a restarting instance reconciles', async () => {
