@@ -29,6 +29,7 @@ import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-br
 import { installClusterClock, localNow, recordRedisTime, syncWithRedis } from './cluster-clock.js';
 import { ClusterState } from './cluster-state.js';
 import { createRedis } from './connection.js';
+import { defaultMasker, type SecretMasker } from '../masking.js';
 import { isConnectionError, watchRedis, type ConnectionWatch } from './connection-watch.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
@@ -94,6 +95,8 @@ export interface RuntimeOptions {
   alignClockWithRedis?: boolean | undefined;
   /** A clock further than this from Redis' is reported (warn log, heartbeat field). Default 2 000 ms. */
   clockSkewWarnMs?: number | undefined;
+  /** Masks secrets in what the runtime stores for people to read (dead-letter errors). Default: built-in patterns only. */
+  masker?: SecretMasker | undefined;
   /** Test seams. */
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
@@ -193,6 +196,8 @@ async function waitForReady(redis: Redis, url: string, timeoutMs: number): Promi
 
 export class JobRuntime {
   readonly instanceId: string;
+  /** The one secret masker, shared with the API that shows this runtime's jobs. */
+  readonly masker: SecretMasker;
   readonly keys: BullpenKeys;
   readonly deadLetters: DeadLetterStore;
   /** The fail-fast connection the queues use; API handlers may use it for reads. */
@@ -229,7 +234,8 @@ export class JobRuntime {
     this.redis = createRedis(options.redisUrl, 'producer');
     this.producerWatch = watchRedis(this.redis, 'redis-producer', this.log);
     this.cluster = new ClusterState(this.redis, this.keys, 3 * this.heartbeatEveryMs);
-    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, {
+    this.masker = options.masker ?? defaultMasker;
+    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, this.masker, {
       betweenReplayAddAndClaim: options.hooks?.betweenReplayAddAndClaim,
     });
     this.slots = options.maxActiveJobs ? new PrioritySlots(options.maxActiveJobs) : undefined;
