@@ -23,6 +23,8 @@ export class OpsMetrics {
   private readonly breaker: Gauge;
   private readonly dead: Gauge;
   private readonly instanceUp: Gauge;
+  private readonly clockSkew: Gauge;
+  private readonly outboxRows: Gauge;
   private readonly redisUp: Gauge;
   private readonly databaseUp: Gauge;
   private readonly stalls: Counter;
@@ -52,7 +54,9 @@ export class OpsMetrics {
     });
     this.breaker = new Gauge({ name: 'bullpen_breaker_state', help: 'Circuit breaker: 0 closed, 1 half-open, 2 open', labelNames: ['queue', 'instance'], registers });
     this.dead = new Gauge({ name: 'bullpen_dead_letters', help: 'Dead letters waiting for an operator (status dead)', labelNames: ['queue'], registers });
-    this.instanceUp = new Gauge({ name: 'bullpen_instance_up', help: '1 while an instance heartbeats, 0 once its heartbeat is stale', labelNames: ['instance'], registers });
+    this.instanceUp = new Gauge({ name: 'bullpen_instance_up', help: '1 for each live instance (heartbeat within three beats); dead instances drop out', labelNames: ['instance'], registers });
+    this.clockSkew = new Gauge({ name: 'bullpen_instance_clock_skew_seconds', help: "A live instance's clock minus Redis' at its last heartbeat (scheduling uses Redis' clock)", labelNames: ['instance'], registers });
+    this.outboxRows = new Gauge({ name: 'bullpen_outbox_rows', help: 'Outbox rows not relayed: pending (this instance relays them), unknown_queue (no job type here), refused (BullMQ refused them)', labelNames: ['state'], registers });
     this.redisUp = new Gauge({ name: 'bullpen_redis_up', help: '1 when Redis answered this scrape', registers });
     this.databaseUp = new Gauge({ name: 'bullpen_database_up', help: '1 when PostgreSQL answered this scrape', registers });
     this.stalls = new Counter({
@@ -83,6 +87,7 @@ export class OpsMetrics {
       this.jobs.reset();
       this.breaker.reset();
       this.instanceUp.reset();
+      this.clockSkew.reset();
       for (const s of stats) {
         for (const [state, n] of Object.entries(s.counts)) this.jobs.set({ queue: s.queue, state }, n);
         this.paused.set({ queue: s.queue }, s.paused ? 1 : 0);
@@ -92,7 +97,10 @@ export class OpsMetrics {
       for (const b of [...breakers, ...this.runtime.breakerStates().map((b) => ({ ...b, instanceId: this.runtime.instanceId }))]) {
         this.breaker.set({ queue: b.queue, instance: b.instanceId }, BREAKER_VALUE[b.state]);
       }
-      for (const i of instances) this.instanceUp.set({ instance: i.instanceId }, i.alive ? 1 : 0);
+      for (const i of instances) {
+        this.instanceUp.set({ instance: i.instanceId }, i.alive ? 1 : 0);
+        if (i.clockSkewMs !== undefined) this.clockSkew.set({ instance: i.instanceId }, i.clockSkewMs / 1000);
+      }
       await this.sweepDurations();
       this.redisUp.set(1);
     } catch (err) {
@@ -155,6 +163,10 @@ export class OpsMetrics {
       this.dead.reset();
       for (const name of this.runtime.queueNames) this.dead.set({ queue: name }, 0);
       for (const row of rows) this.dead.set({ queue: row.queue }, row.n);
+      const backlog = await this.runtime.outboxBacklog();
+      this.outboxRows.set({ state: 'pending' }, backlog.pending);
+      this.outboxRows.set({ state: 'unknown_queue' }, Object.values(backlog.unknownQueues).reduce((a, b) => a + b, 0));
+      this.outboxRows.set({ state: 'refused' }, backlog.refused);
       this.databaseUp.set(1);
     } catch (err) {
       this.log.warn({ err }, 'metrics: reading PostgreSQL failed');

@@ -303,7 +303,7 @@ describe('workers, instances, audit, OpenAPI', () => {
     expect(workers.body.workers.filter((w: { queue: string }) => w.queue === 'ops-ok').map((w: { name: string }) => w.name)).toContain(h.runtime.instanceId);
     expect((await get('/api/v1/workers?queue=ops-idle')).body.workers.every((w: { queue: string }) => w.queue === 'ops-idle')).toBe(true);
     const instances = await get('/api/v1/instances');
-    expect(instances.body.instances.find((i: { instanceId: string }) => i.instanceId === h.runtime.instanceId)).toMatchObject({ alive: true, roles: { worker: true } });
+    expect(instances.body.instances.find((i: { instanceId: string }) => i.instanceId === h.runtime.instanceId)).toMatchObject({ alive: true, roles: { worker: true }, clockSkewMs: expect.any(Number), clockSkewed: false });
   });
 
   it('shows the audit log to admins, newest first, filtered', async () => {
@@ -374,6 +374,8 @@ describe('live events, metrics, health', () => {
     expect(res.text).toMatch(/bullpen_job_duration_seconds_count\{queue="ops-fail",outcome="failed"\} [1-9]/);
     expect(res.text).toMatch(/bullpen_breaker_state\{queue="ops-ok",instance="[^"]+"\} 0/);
     expect(res.text).toContain(`bullpen_instance_up{instance="${h.runtime.instanceId}"} 1`);
+    expect(res.text).toMatch(new RegExp(`bullpen_instance_clock_skew_seconds\\{instance="${h.runtime.instanceId}"\\} -?\\d`));
+    expect(res.text).toMatch(/bullpen_outbox_rows\{state="unknown_queue"\} 0/);
     expect(res.text).toMatch(/bullpen_queue_completed_per_minute\{queue="ops-ok"\}/);
     expect((await get('/metrics', 'admin')).status).toBe(200);
     expect((await get('/metrics', 'operator')).status).toBe(403);

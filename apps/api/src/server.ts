@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, rowsOf, type DatabaseHandle } from '@bullpen/db';
 import { sql } from 'drizzle-orm';
-import { catalog, ConnectionWatch, demoFailureQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, retiredQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -50,6 +50,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       redis: config.REDIS,
       prefix: config.QUEUE_PREFIX,
       definitions: catalog,
+      retiredQueues,
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,

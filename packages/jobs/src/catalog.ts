@@ -37,6 +37,14 @@ export const catalog = [
 ] as const satisfies readonly AnyJobDefinition[];
 
 /**
+ * Queues of job types a version dropped from the catalog. Removing a type from `catalog` alone keeps
+ * its scheduler (an older instance cannot tell a dropped type from one a newer version added); listing
+ * its queue name here retires it: every scheduler-role instance removes its scheduler and leaves a
+ * tombstone in Redis that older instances obey too. Keep names here for good and never reuse them.
+ */
+export const retiredQueues: readonly string[] = [];
+
+/**
  * Job types demo mode fails on purpose (at the runtime's configured rate), so retries, dead letters,
  * breaker trips and alerts show up at once. Chosen because a failed attempt there harms nothing: each
  * recomputes or claims idempotently on the retry, and none is a money-moving or priority type.

@@ -37,7 +37,7 @@ export class WorkerDirectory {
 
   instances(now = Date.now()): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
     if (!this.instancesCache || now - this.instancesCache.at > Math.min(this.ttlMs, 2_000)) {
-      const value = this.runtime.instances(now);
+      const value = this.runtime.instances();
       this.instancesCache = { at: now, value };
       value.catch(() => {
         if (this.instancesCache?.value === value) this.instancesCache = undefined;

@@ -17,7 +17,7 @@ const filterFields = {
   q: text(200).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-  status: z.enum(['dead', 'replayed', 'discarded']).optional(),
+  status: z.enum(['dead', 'replayed', 'retried', 'discarded']).optional(),
   fingerprint: text(300).optional(),
 };
 const filterQuery = z.strictObject(filterFields);

@@ -10,7 +10,11 @@ export interface SerializedErrorRecord {
   cause?: SerializedErrorRecord | undefined;
 }
 
-export type DeadLetterStatus = 'dead' | 'replayed' | 'discarded';
+/**
+ * dead: replayable · replayed: put back on its queue as `dead-letter-<id>` · retried: its original job was
+ * retried in BullMQ (API or Bull Board), so replaying it too would run it twice · discarded.
+ */
+export type DeadLetterStatus = 'dead' | 'replayed' | 'retried' | 'discarded';
 
 /**
  * One row per job that ran out of attempts. The unique key (queue, job id, finished-on) makes the
@@ -36,6 +40,7 @@ export const deadLetters = pgTable(
     replayedAt: timestamp('replayed_at', { withTimezone: true, mode: 'date' }),
     replayJobId: text('replay_job_id'),
     discardedAt: timestamp('discarded_at', { withTimezone: true, mode: 'date' }),
+    retriedAt: timestamp('retried_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
   },
   (t) => [
@@ -62,9 +67,14 @@ export const outbox = pgTable(
     data: jsonb('data').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
     relayedAt: timestamp('relayed_at', { withTimezone: true, mode: 'date' }),
+    /** Why the relay could not enqueue this row (unknown queue, or BullMQ refused the job while Redis answered). */
+    relayError: text('relay_error'),
+    /** Set when BullMQ refused the row: the relay stops trying it; an operator decides. */
+    relayFailedAt: timestamp('relay_failed_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     uniqueIndex('outbox_job_uq').on(t.queue, t.jobId),
-    index('outbox_pending_idx').on(t.id).where(sql`relayed_at IS NULL`),
+    index('outbox_pending_idx').on(t.queue, t.id).where(sql`relayed_at IS NULL AND relay_failed_at IS NULL`),
+    index('outbox_relayed_idx').on(t.relayedAt).where(sql`relayed_at IS NOT NULL`),
   ],
 );

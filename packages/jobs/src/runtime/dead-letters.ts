@@ -3,8 +3,18 @@
  *
  * Flow of one job: failing attempts are retried by BullMQ with the type's backoff → the last attempt
  * moves it to BullMQ's failed set (state `failed`, finishedOn set) → the worker's `failed` handler
- * records it here → an operator replays it (a new job on the original queue; the dead letter becomes
- * `replayed`) or discards it (`discarded`).
+ * records it here (`dead`) → then one of:
+ * - replay: a new job `dead-letter-<id>` on the original queue; the letter becomes `replayed`;
+ * - retry of the original job in BullMQ (our API's retry, or Bull Board's, which bypasses the API):
+ *   when the retried job starts, the letter becomes `retried`;
+ * - discard: `discarded`.
+ *
+ * One re-run per failure: the letter's status is the claim, and both re-runs take it before they run
+ * (`claimForRun`): the replayed job claims dead → replayed (or finds it already claimed for itself),
+ * the retried original claims dead → retried. Whichever starts second finds the letter taken and
+ * completes as `skipped` without running the processor. Replay adds the job first and claims second,
+ * so a crash between the two leaves a replayable letter and a job that claims it when it runs; a
+ * second replay re-adds the same job id, which BullMQ ignores while the job exists.
  *
  * Exactly once: rows are keyed by (queue, job id, finishedOn) and inserted with ON CONFLICT DO NOTHING.
  * If the process dies after BullMQ marked the job failed but before the insert, the reconciler (a
@@ -61,6 +71,23 @@ const RECONCILE_BATCH = 200;
 const RECONCILE_MAX_BATCHES = 25;
 /** Sweeps start this far behind the watermark, to cover failures whose record was in flight. */
 const RECONCILE_SKEW_MS = 60_000;
+const REPLAY_JOB_ID = /^dead-letter-(\d+)$/;
+
+/** Whether a starting attempt may run, or another re-run of the same failure owns it. */
+export type RunClaim = { run: true } | { run: false; reason: string };
+
+/** True when a job that BullMQ had failed for good is running again because someone retried it. */
+export function isRetriedAfterFinalFailure(job: Job): boolean {
+  const attempts = job.opts.attempts ?? 1;
+  // Retry keeps attemptsMade (so it is past the limit) unless asked to reset it; a reset job still
+  // carries the stack traces of its earlier failures, which a first attempt never has.
+  return job.attemptsMade >= attempts || (job.attemptsMade === 0 && (job.stacktrace?.length ?? 0) > 0);
+}
+
+export interface DeadLetterHooks {
+  /** Test seam: runs after replay added a letter's job and before it claims the letter. */
+  betweenReplayAddAndClaim?: ((letterId: number, jobId: string) => Promise<void>) | undefined;
+}
 
 /** Rebuilds an error from what BullMQ kept when the process died before it could record the original. */
 function errorFromJob(job: Job): SerializedError {
@@ -75,6 +102,7 @@ export class DeadLetterStore {
     private readonly instanceId: string,
     private readonly log: Logger,
     private readonly masker: SecretMasker = defaultMasker,
+    private readonly hooks: DeadLetterHooks = {},
   ) {}
 
   /** Records a job that has run out of attempts. Idempotent; returns true if this call wrote the row. */
@@ -161,9 +189,13 @@ export class DeadLetterStore {
   }
 
   /**
-   * Puts dead letters back on their original queues as new jobs with the original data. The claim
-   * (dead → replayed) is a conditional update, so two operators replaying at once replay each letter
-   * once; the job id is derived from the dead letter's id, so a retried call cannot enqueue it twice.
+   * Puts dead letters back on their original queues as new jobs with the original data, job id
+   * `dead-letter-<id>`. The job is added first and the letter claimed (dead → replayed) second: a
+   * crash between leaves the letter replayable and the job in the queue, where it claims the letter
+   * itself when it starts; replaying again re-adds the same id, which BullMQ ignores. If the claim
+   * finds the letter no longer dead (its original was retried, or another operator replayed or
+   * discarded it), the added job is removed again, or, if it already started, it found the letter
+   * taken and skipped its run.
    */
   async replay(selection: DeadLetterSelection, queueFor: (name: string) => Queue | undefined): Promise<ReplayOutcome> {
     const requested = 'ids' in selection ? [...selection.ids] : [];
@@ -181,27 +213,57 @@ export class DeadLetterStore {
         continue;
       }
       const jobId = `dead-letter-${letter.id}`;
+      await queue.add(letter.jobName, letter.data, { jobId });
+      await this.hooks.betweenReplayAddAndClaim?.(letter.id, jobId);
       const claimed = await this.db
         .update(deadLetters)
         .set({ status: 'replayed', replayedAt: new Date(), replayJobId: jobId })
-        .where(and(eq(deadLetters.id, letter.id), eq(deadLetters.status, 'dead')))
+        .where(and(eq(deadLetters.id, letter.id), sql`(${deadLetters.status} = 'dead' OR (${deadLetters.status} = 'replayed' AND ${deadLetters.replayJobId} = ${jobId}))`))
         .returning({ id: deadLetters.id });
       if (claimed.length === 0) {
+        // Taken meanwhile by a retry of the original or another operator: withdraw the copy.
+        await queue.remove(jobId).catch(() => undefined);
         outcome.skipped.push(letter.id);
         continue;
-      }
-      try {
-        await queue.add(letter.jobName, letter.data, { jobId });
-      } catch (err) {
-        // Give the letter back so the replay can be tried again.
-        await this.db.update(deadLetters).set({ status: 'dead', replayedAt: null, replayJobId: null }).where(eq(deadLetters.id, letter.id));
-        throw err;
       }
       outcome.replayed.push({ id: letter.id, queue: letter.queue, jobId });
     }
     const seen = new Set([...outcome.replayed.map((r) => r.id), ...outcome.skipped]);
     outcome.skipped.push(...requested.filter((id) => !seen.has(id)));
     return outcome;
+  }
+
+  /**
+   * Called as an attempt starts. For a replayed job (`dead-letter-<id>`) or an original job retried
+   * after its final failure, takes the letter's claim, or says the other re-run already has it. Any
+   * other job runs without touching the database.
+   */
+  async claimForRun(job: Job): Promise<RunClaim> {
+    const replayOf = REPLAY_JOB_ID.exec(job.id ?? '')?.[1];
+    if (replayOf) {
+      const letterId = Number(replayOf);
+      const claimed = await this.db
+        .update(deadLetters)
+        .set({ status: 'replayed', replayedAt: sql`coalesce(${deadLetters.replayedAt}, now())`, replayJobId: job.id! })
+        .where(and(eq(deadLetters.id, letterId), sql`(${deadLetters.status} = 'dead' OR (${deadLetters.status} = 'replayed' AND ${deadLetters.replayJobId} = ${job.id!}))`))
+        .returning({ id: deadLetters.id });
+      if (claimed.length > 0) return { run: true };
+      const letter = await this.get(letterId);
+      // No letter at all (its row was deleted): nothing to keep in step with.
+      return letter ? { run: false, reason: `dead letter ${letterId} is ${letter.status}` } : { run: true };
+    }
+    if (!job.id || !isRetriedAfterFinalFailure(job)) return { run: true };
+    await this.db
+      .update(deadLetters)
+      .set({ status: 'retried', retriedAt: new Date() })
+      .where(and(eq(deadLetters.queue, job.queueName), eq(deadLetters.jobId, job.id), eq(deadLetters.status, 'dead')));
+    const replayed = await this.db
+      .select({ id: deadLetters.id, replayJobId: deadLetters.replayJobId })
+      .from(deadLetters)
+      .where(and(eq(deadLetters.queue, job.queueName), eq(deadLetters.jobId, job.id), eq(deadLetters.status, 'replayed')))
+      .limit(1);
+    const [copy] = replayed;
+    return copy ? { run: false, reason: `its dead letter ${copy.id} was already replayed as job ${copy.replayJobId}` } : { run: true };
   }
 
   /** Marks dead letters discarded. Returns the ids discarded. */

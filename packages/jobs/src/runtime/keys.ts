@@ -20,14 +20,16 @@ export function queuePrefix(prefix: string, queue: string): string {
 export function bullpenKeys(prefix: string) {
   const base = `${prefix}:{bullpen}`;
   return {
-    /** Set of every queue name any registry has declared, so removed types can be cleaned up. */
-    knownQueues: `${base}:known-queues`,
+    /** Set of queues a version retired (tombstones): their schedulers are removed by every instance. */
+    retiredQueues: `${base}:retired-queues`,
     /** Set of scheduler ids an operator paused; reconciliation leaves them removed. */
     pausedSchedules: `${base}:paused-schedules`,
     /** Hash queue → highest finishedOn the dead-letter reconciler has swept. */
     deadLetterWatermarks: `${base}:dead-letter-watermarks`,
     /** Hash instanceId → JSON heartbeat. */
     instances: `${base}:instances`,
+    /** Sorted set instanceId → last heartbeat in Redis time (ms); drives expiry of the two hashes here. */
+    instancesSeen: `${base}:instances-seen`,
     /** Hash `${queue}|${instanceId}` → JSON breaker snapshot. */
     breakers: `${base}:breakers`,
     /** Hash queue → jobs put back in their queue as stalled (their lock lapsed), all instances together. */

@@ -26,6 +26,8 @@ import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { serializeError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
+import { installClusterClock, localNow, recordRedisTime, syncWithRedis } from './cluster-clock.js';
+import { ClusterState } from './cluster-state.js';
 import { createRedis, describeRedis, masters, type RedisClient, type RedisSettings, type RedisTarget } from './connection.js';
 import { defaultMasker, type SecretMasker } from '../masking.js';
 import { isConnectionError, watchRedis, type ConnectionWatch } from './connection-watch.js';
@@ -33,8 +35,8 @@ import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
 import { bullpenKeys, queuePrefix, type BullpenKeys } from './keys.js';
-import { relayOutbox } from './outbox.js';
-import { activeSchedule, reconcileSchedulers, upsertScheduler } from './scheduler.js';
+import { markUnknownQueueRows, outboxBacklog, pruneOutbox, relayOutbox, type OutboxBacklog, type RelayResult } from './outbox.js';
+import { activeSchedule, convergeScheduler, reconcileSchedulers } from './scheduler.js';
 import { PrioritySlots } from './priority-slots.js';
 import { readQueueStats, type QueueStats } from './stats.js';
 import { systemJobs } from './system-jobs.js';
@@ -58,6 +60,12 @@ export interface RuntimeOptions {
   prefix: string;
   /** The job types (the catalog). Bullpen's own system types are added to them. */
   definitions: readonly AnyJobDefinition[];
+  /**
+   * Queues of job types this version dropped (`retiredQueues` next to the catalog). Reconciliation
+   * removes their schedulers and leaves a tombstone that older instances obey; a queue merely missing
+   * from a registry (a type a newer version added) keeps its scheduler.
+   */
+  retiredQueues?: readonly string[] | undefined;
   db: Database;
   logger: Logger;
   roles: RuntimeRoles;
@@ -79,14 +87,29 @@ export interface RuntimeOptions {
   deadLetterSweepEveryMs?: number | undefined;
   /** Cadence of the outbox sweep. Default 30 000 ms. */
   outboxSweepEveryMs?: number | undefined;
+  /** How long relayed outbox rows are kept before the sweep deletes them. Default 7 days. */
+  outboxRetentionMs?: number | undefined;
   /** How long start() waits for Redis. Default 10 000 ms. */
   connectTimeoutMs?: number | undefined;
+  /** How often the instance publishes its heartbeat; entries of instances silent for 3 beats expire. Default 10 000 ms. */
+  heartbeatEveryMs?: number | undefined;
+  /**
+   * Align this process's `Date.now()` with Redis' clock, so BullMQ's scheduling does not depend on the
+   * machine's clock (see cluster-clock.ts). Default true.
+   */
+  alignClockWithRedis?: boolean | undefined;
+  /** A clock further than this from Redis' is reported (warn log, heartbeat field). Default 2 000 ms. */
+  clockSkewWarnMs?: number | undefined;
   /** Masks secrets in what the runtime stores for people to read (dead-letter errors). Default: built-in patterns only. */
   masker?: SecretMasker | undefined;
   /** Test seams. */
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
     beforeDeadLetterWrite?: ((job: Job) => Promise<void>) | undefined;
+    /** Runs during reconciliation after a queue's paused state was read and before its scheduler is written. */
+    beforeSchedulerApply?: ((queue: string) => Promise<void>) | undefined;
+    /** Runs after replay added a dead letter's job and before it claims the letter. */
+    betweenReplayAddAndClaim?: ((letterId: number, jobId: string) => Promise<void>) | undefined;
   };
 }
 
@@ -111,8 +134,13 @@ export interface InstanceHeartbeat {
   host: string;
   pid: number;
   startedAt: number;
+  /** Last heartbeat, in Redis time. */
   lastSeenAt: number;
   queues: string[];
+  /** This machine's clock minus Redis' at the last heartbeat, in ms (positive: ahead). */
+  clockSkewMs?: number | undefined;
+  /** True when |clockSkewMs| exceeds the instance's warning threshold. */
+  clockSkewed?: boolean | undefined;
 }
 
 export interface CloseResult {
@@ -138,8 +166,11 @@ export interface StallEvent {
   /** The instance whose lock lapsed, when BullMQ recorded it. */
   stalledOn: string | undefined;
 }
-/** An instance whose heartbeat is older than this is listed as gone. */
+/** An instance whose heartbeat is older than this (with the default cadence) is gone. */
 export const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_EVERY_MS;
+/** A clock skew warning is repeated at most this often while it lasts. */
+const SKEW_WARN_EVERY_MS = 10 * 60_000;
+
 const DAY_S = 24 * 3600;
 
 function bullmqPriorityToSlotPriority(priority: number | undefined): number {
@@ -182,12 +213,17 @@ export class JobRuntime {
   private readonly workers: Worker[] = [];
   private readonly breakers = new Map<string, JobBreaker>();
   private readonly slots: PrioritySlots | undefined;
-  private readonly shouldFail: FailureDecider;
+  private shouldFail: FailureDecider;
   private readonly log: Logger;
-  private readonly startedAt = Date.now();
+  private startedAt = Date.now();
   private workerRedis: RedisClient | undefined;
   private subscriber: RedisClient | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeatEveryMs: number;
+  private readonly cluster: ClusterState;
+  private releaseClock: (() => void) | undefined;
+  private clockSkewMs: number | undefined;
+  private lastSkewWarnAt = 0;
   private heartbeatFailing = false;
   private readonly producerWatch: ConnectionWatch;
   private workerWatch: ConnectionWatch | undefined;
@@ -197,6 +233,7 @@ export class JobRuntime {
 
   private constructor(private readonly options: RuntimeOptions) {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
+    this.heartbeatEveryMs = options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS;
     const bound = options.logger.bindings() as { instanceId?: string };
     this.log = bound.instanceId ? options.logger : options.logger.child({ instanceId: this.instanceId });
     this.keys = bullpenKeys(options.prefix);
@@ -205,15 +242,18 @@ export class JobRuntime {
     this.target = target;
     this.redis = createRedis(target, 'producer');
     this.producerWatch = watchRedis(this.redis, 'redis-producer', this.log);
+    this.cluster = new ClusterState(this.redis, this.keys, 3 * this.heartbeatEveryMs);
     this.masker = options.masker ?? defaultMasker;
-    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, this.masker);
+    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, this.masker, {
+      betweenReplayAddAndClaim: options.hooks?.betweenReplayAddAndClaim,
+    });
     this.slots = options.maxActiveJobs ? new PrioritySlots(options.maxActiveJobs) : undefined;
     this.shouldFail = failureDecider(options.failureInjection, this.startedAt);
 
     const system = systemJobs(
       {
         reconcileDeadLetters: () => this.reconcileDeadLetters(),
-        relayOutbox: () => this.relayOutbox(),
+        sweepOutbox: () => this.sweepOutbox(),
       },
       {
         deadLetterSweepEveryMs: options.deadLetterSweepEveryMs ?? 60_000,
@@ -254,11 +294,24 @@ export class JobRuntime {
   private async boot(): Promise<void> {
     const { roles } = this.options;
     await waitForReady(this.redis, describeRedis(this.target), this.options.connectTimeoutMs ?? 10_000);
+    // Before anything schedules: BullMQ reads Date.now() for every slot and promotion.
+    if (this.options.alignClockWithRedis ?? true) {
+      this.releaseClock = installClusterClock();
+      const skew = await syncWithRedis(this.redis);
+      // Read before the alignment, from the machine's clock: restate it on Redis' (so are demo outages).
+      this.startedAt -= skew;
+      this.shouldFail = failureDecider(this.options.failureInjection, this.startedAt);
+      this.noteClockSkew(skew);
+    } else {
+      this.noteClockSkew(await syncWithRedis(this.redis));
+    }
     await this.checkRedisPolicy();
     if (roles.worker || roles.scheduler) await this.applyExclusivity();
     if (roles.scheduler) {
       await reconcileSchedulers({
         definitions: [...this.definitions.values()],
+        retiredQueues: this.options.retiredQueues,
+        beforeApply: this.options.hooks?.beforeSchedulerApply,
         queueFor: (name) => this.queues.get(name),
         redis: this.redis,
         prefix: this.options.prefix,
@@ -268,8 +321,9 @@ export class JobRuntime {
         log: this.log,
       });
     }
-    if (roles.worker) await this.startWorkers();
+    // Seen before its workers can publish breaker states, which the heartbeat keeps only for seen instances.
     await this.beat();
+    if (roles.worker) await this.startWorkers();
     this.log.info({ roles, queues: this.definitions.size }, 'job runtime started');
   }
 
@@ -378,6 +432,12 @@ export class JobRuntime {
         );
       }
     }
+    // A replayed dead letter and a retry of its original are two re-runs of one failure: one runs.
+    const claim = await this.deadLetters.claimForRun(job);
+    if (!claim.run) {
+      log().warn({ reason: claim.reason }, 'job not run: this failure was already re-run');
+      return { status: 'skipped', summary: `Not run: ${claim.reason}`, counts: {}, durationMs: 0 };
+    }
     const startedAt = Date.now();
     let wroteOutbox = false;
     const run = () =>
@@ -464,7 +524,7 @@ export class JobRuntime {
 
   private async relayAfterAttempt(log: Logger): Promise<void> {
     try {
-      await relayOutbox(this.options.db, (name) => this.queues.get(name), { maxBatches: 2 });
+      this.reportRefused(await relayOutbox(this.options.db, this.queues, { maxBatches: 2 }));
     } catch (err) {
       // The outbox sweep will relay these rows later; the job itself succeeded.
       log.warn({ err: serializeError(err) }, 'outbox relay after job failed; the sweep will retry');
@@ -489,18 +549,35 @@ export class JobRuntime {
       .catch((err: unknown) => this.log.debug({ err: serializeError(err) }, 'could not publish breaker state'));
   }
 
+  private noteClockSkew(skewMs: number): void {
+    this.clockSkewMs = skewMs;
+    const threshold = this.options.clockSkewWarnMs ?? 2_000;
+    const now = localNow();
+    if (Math.abs(skewMs) > threshold && now - this.lastSkewWarnAt > SKEW_WARN_EVERY_MS) {
+      this.lastSkewWarnAt = now;
+      this.log.warn(
+        { clockSkewMs: skewMs, thresholdMs: threshold, aligned: this.releaseClock !== undefined },
+        'this machine\'s clock differs from Redis\'; scheduling uses Redis\' clock, but fix the machine\'s time (NTP)',
+      );
+    }
+  }
+
   private async beat(): Promise<void> {
-    const heartbeat: InstanceHeartbeat = {
+    const threshold = this.options.clockSkewWarnMs ?? 2_000;
+    const heartbeat: Omit<InstanceHeartbeat, 'lastSeenAt'> = {
       instanceId: this.instanceId,
       roles: this.options.roles,
       host: hostname(),
       pid: process.pid,
       startedAt: this.startedAt,
-      lastSeenAt: Date.now(),
       queues: this.options.roles.worker ? [...this.definitions.keys()] : [],
+      clockSkewMs: this.clockSkewMs,
+      clockSkewed: this.clockSkewMs !== undefined && Math.abs(this.clockSkewMs) > threshold,
     };
     try {
-      await this.redis.hset(this.keys.instances, this.instanceId, JSON.stringify(heartbeat));
+      const before = localNow();
+      const redisNow = await this.cluster.beat(this.instanceId, heartbeat);
+      this.noteClockSkew(recordRedisTime(redisNow, before, localNow()));
       if (this.heartbeatFailing) this.log.info('heartbeat written again');
       this.heartbeatFailing = false;
     } catch (err) {
@@ -514,7 +591,7 @@ export class JobRuntime {
       }
     }
     if (!this.closing) {
-      this.heartbeatTimer = setTimeout(() => void this.beat(), HEARTBEAT_EVERY_MS);
+      this.heartbeatTimer = setTimeout(() => void this.beat(), this.heartbeatEveryMs);
       this.heartbeatTimer.unref();
     }
   }
@@ -565,10 +642,9 @@ export class JobRuntime {
     return [...this.breakers.values()].map((b) => b.snapshot());
   }
 
-  /** Every instance's last published breaker state that is not closed. */
+  /** The last published breaker state of every live instance (a dead instance's entries are not shown, then expire). */
   async clusterBreakerStates(): Promise<Array<BreakerSnapshot & { instanceId: string; at: number }>> {
-    const all = await this.redis.hgetall(this.keys.breakers);
-    return Object.values(all).map((v) => JSON.parse(v) as BreakerSnapshot & { instanceId: string; at: number });
+    return this.cluster.breakers();
   }
 
   /** Closes the breaker of `queue` on every instance. */
@@ -580,12 +656,13 @@ export class JobRuntime {
     if (stale.length > 0) await this.redis.hdel(this.keys.breakers, ...stale);
   }
 
-  async instances(now = Date.now()): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
-    const all = await this.redis.hgetall(this.keys.instances);
-    return Object.values(all)
-      .map((v) => JSON.parse(v) as InstanceHeartbeat)
-      .map((h) => ({ ...h, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
-      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  /**
+   * The live instances: heartbeat within three beats by Redis' clock. Dead instances are not listed,
+   * and the next heartbeat of any instance deletes their entries. `alive` is kept for API compatibility.
+   */
+  async instances(): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
+    const live = await this.cluster.heartbeats<InstanceHeartbeat>();
+    return live.map((h) => ({ ...h, alive: true })).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
   /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
@@ -594,8 +671,37 @@ export class JobRuntime {
   }
 
   /** Relays committed outbox rows into their queues now (the scheduled sweep does this too). */
-  relayOutbox(): Promise<number> {
-    return relayOutbox(this.options.db, (name) => this.queues.get(name));
+  async relayOutbox(): Promise<number> {
+    const result = await relayOutbox(this.options.db, this.queues);
+    this.reportRefused(result);
+    return result.relayed;
+  }
+
+  private reportRefused(result: RelayResult): void {
+    for (const row of result.refused) {
+      this.log.error({ queue: row.queue, jobId: row.jobId, outboxId: row.id, error: row.error }, 'outbox row refused by BullMQ; marked and no longer relayed');
+    }
+  }
+
+  /** What waits in the outbox, and what this instance cannot relay. */
+  outboxBacklog(): Promise<OutboxBacklog> {
+    return outboxBacklog(this.options.db, this.queueNames);
+  }
+
+  /**
+   * The scheduled outbox sweep: relays leftovers, deletes relayed rows past the retention (bounded
+   * batches), and reports rows it cannot relay.
+   */
+  async sweepOutbox(): Promise<{ relayed: number; pruned: number; backlog: OutboxBacklog }> {
+    const relayed = await this.relayOutbox();
+    const pruned = await pruneOutbox(this.options.db, { retentionMs: this.options.outboxRetentionMs ?? 7 * DAY_S * 1000 });
+    await markUnknownQueueRows(this.options.db, this.queueNames, this.instanceId);
+    const backlog = await this.outboxBacklog();
+    const unknown = Object.keys(backlog.unknownQueues);
+    if (unknown.length > 0 || backlog.refused > 0) {
+      this.log.warn({ unknownQueues: backlog.unknownQueues, refused: backlog.refused }, 'outbox rows this instance cannot relay');
+    }
+    return { relayed, pruned, backlog };
   }
 
   // ---- acting --------------------------------------------------------------------------------
@@ -661,17 +767,30 @@ export class JobRuntime {
     return this.enqueue(id, {}, { jobId: `manual-${id}-${randomUUID()}` });
   }
 
+  /** Pauses a schedule on every instance; sticks even when a restarting instance reconciles at the same time. */
   async pauseSchedule(id: string): Promise<void> {
     await this.redis.sadd(this.keys.pausedSchedules, id);
-    await this.queues.get(id)?.removeJobScheduler(id);
+    await this.convergeSchedule(id);
   }
 
   async resumeSchedule(id: string): Promise<void> {
-    const definition = this.definitions.get(id);
-    const schedule = definition && activeSchedule(definition, this.options.demo ?? false);
     await this.redis.srem(this.keys.pausedSchedules, id);
-    if (!definition || !schedule) return;
-    await upsertScheduler(this.queues.get(id)!, schedule, this.jobOptions(definition));
+    await this.convergeSchedule(id);
+  }
+
+  private async convergeSchedule(id: string): Promise<void> {
+    const queue = this.queues.get(id);
+    if (!queue) return;
+    const definition = this.definitions.get(id)!;
+    const retired = (await this.redis.sismember(this.keys.retiredQueues, id)) === 1;
+    await convergeScheduler({
+      queue,
+      schedule: retired ? undefined : activeSchedule(definition, this.options.demo ?? false),
+      jobOptions: this.jobOptions(definition),
+      redis: this.redis,
+      keys: this.keys,
+      log: this.log,
+    });
   }
 
   // ---- shutting down -------------------------------------------------------------------------
@@ -701,9 +820,9 @@ export class JobRuntime {
       this.log.warn({ drainTimeoutMs, active: this.activeJobs }, 'drain deadline passed; unfinished jobs will be recovered as stalled by another worker');
     }
     try {
-      await this.redis.hdel(this.keys.instances, this.instanceId);
+      await this.cluster.farewell(this.instanceId);
     } catch {
-      // Redis is down: the heartbeat goes stale by itself.
+      // Redis is down: the heartbeat goes stale and the entries expire by themselves.
     }
     if (drained) {
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
@@ -711,6 +830,7 @@ export class JobRuntime {
     this.subscriber?.disconnect();
     this.workerRedis?.disconnect();
     this.redis.disconnect();
+    this.releaseClock?.();
     this.log.info({ drained }, 'job runtime closed');
     return { drained };
   }
@@ -718,6 +838,7 @@ export class JobRuntime {
   /** Releases what a failed start opened. */
   private async abandon(): Promise<void> {
     clearTimeout(this.heartbeatTimer);
+    this.releaseClock?.();
     await Promise.allSettled(this.workers.map((w) => w.close(true)));
     this.subscriber?.disconnect();
     this.workerRedis?.disconnect();

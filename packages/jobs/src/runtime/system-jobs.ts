@@ -6,7 +6,7 @@ import { QUEUE } from '../queue-names.js';
 
 export interface SystemJobHooks {
   reconcileDeadLetters(signal: AbortSignal): Promise<number>;
-  relayOutbox(): Promise<number>;
+  sweepOutbox(): Promise<{ relayed: number; pruned: number }>;
 }
 
 export interface SystemJobCadence {
@@ -33,15 +33,15 @@ export function systemJobs(hooks: SystemJobHooks, cadence: SystemJobCadence): An
     }),
     defineJob({
       queue: QUEUE.outboxRelay,
-      description: 'Enqueues committed outbox rows that were not relayed right after their job',
+      description: 'Enqueues committed outbox rows that were not relayed right after their job, and prunes old relayed rows',
       schedule: { every: cadence.outboxSweepEveryMs },
       exclusive: true,
       timeoutMs: 60_000,
       attempts: 3,
       input: noInput,
       async process() {
-        const relayed = await hooks.relayOutbox();
-        return { summary: `${relayed} outbox rows relayed`, counts: { relayed } };
+        const { relayed, pruned } = await hooks.sweepOutbox();
+        return { summary: `${relayed} outbox rows relayed, ${pruned} old relayed rows deleted`, counts: { relayed, pruned } };
       },
     }),
   ];
