@@ -5,7 +5,7 @@
 import { deadLetters, type DatabaseHandle } from '@bullpen/db';
 import type { JobRuntime } from '@bullpen/jobs';
 import { count, eq } from 'drizzle-orm';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from './http/api-error.js';
 
@@ -25,6 +25,9 @@ export class OpsMetrics {
   private readonly instanceUp: Gauge;
   private readonly redisUp: Gauge;
   private readonly databaseUp: Gauge;
+  private readonly stalls: Counter;
+  private readonly redisUsedMemory: Gauge;
+  private readonly redisMaxMemory: Gauge;
 
   constructor(
     private readonly runtime: JobRuntime,
@@ -33,7 +36,9 @@ export class OpsMetrics {
     since = Date.now(),
   ) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'bullpen_process_' });
+    // Prometheus' standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, …), unprefixed,
+    // so stock Node.js dashboards and alerts work; the instance label comes from the scrape target.
+    collectDefaultMetrics({ register: this.registry });
     this.jobs = new Gauge({ name: 'bullpen_queue_jobs', help: 'Jobs in a queue by state', labelNames: ['queue', 'state'], registers });
     this.paused = new Gauge({ name: 'bullpen_queue_paused', help: '1 when the queue is paused', labelNames: ['queue'], registers });
     this.completedRate = new Gauge({ name: 'bullpen_queue_completed_per_minute', help: 'Jobs completed in the last full minute (BullMQ metrics)', labelNames: ['queue'], registers });
@@ -50,11 +55,21 @@ export class OpsMetrics {
     this.instanceUp = new Gauge({ name: 'bullpen_instance_up', help: '1 while an instance heartbeats, 0 once its heartbeat is stale', labelNames: ['instance'], registers });
     this.redisUp = new Gauge({ name: 'bullpen_redis_up', help: '1 when Redis answered this scrape', registers });
     this.databaseUp = new Gauge({ name: 'bullpen_database_up', help: '1 when PostgreSQL answered this scrape', registers });
+    this.stalls = new Counter({
+      name: 'bullpen_job_stalls_total',
+      help: 'Jobs put back in their queue because their lock lapsed (worker died or blocked its event loop), all instances',
+      labelNames: ['queue'],
+      registers,
+    });
+    // At maxmemory with noeviction Redis refuses every write (jobs cannot be added, locked or finished):
+    // alert on used / max well before 1. maxmemory 0 means no limit.
+    this.redisUsedMemory = new Gauge({ name: 'bullpen_redis_used_memory_bytes', help: 'Redis used_memory (INFO memory)', registers });
+    this.redisMaxMemory = new Gauge({ name: 'bullpen_redis_maxmemory_bytes', help: 'Redis maxmemory (INFO memory); 0 means no limit', registers });
     for (const name of runtime.queueNames) this.watermarks.set(name, since);
   }
 
   async render(): Promise<string> {
-    await Promise.all([this.readRedis(), this.readDatabase()]);
+    await Promise.all([this.readRedis(), this.readRedisMemory(), this.readDatabase(), this.readStalls()]);
     return this.registry.metrics();
   }
 
@@ -86,6 +101,19 @@ export class OpsMetrics {
     }
   }
 
+  private async readRedisMemory(): Promise<void> {
+    try {
+      const info = await this.runtime.redis.info('memory');
+      const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+      this.redisUsedMemory.set(field('used_memory'));
+      this.redisMaxMemory.set(field('maxmemory'));
+    } catch {
+      // Redis down: bullpen_redis_up says so; stale memory figures would mislead, so drop them.
+      this.redisUsedMemory.reset();
+      this.redisMaxMemory.reset();
+    }
+  }
+
   private async sweepDurations(): Promise<void> {
     for (const name of this.runtime.queueNames) {
       const queue = this.runtime.queue(name)!;
@@ -105,6 +133,17 @@ export class OpsMetrics {
         for (let i = 1; i < entries.length; i += 2) highest = Math.max(highest, Number(entries[i]));
       }
       this.watermarks.set(name, highest);
+    }
+  }
+
+  /** The cluster-wide count lives in Redis (every instance's stalled checks add to it): copied on scrape. */
+  private async readStalls(): Promise<void> {
+    try {
+      const counts = await this.runtime.stallCounts();
+      this.stalls.reset();
+      for (const name of this.runtime.queueNames) this.stalls.inc({ queue: name }, counts[name] ?? 0);
+    } catch {
+      // Redis is down: readRedis reports it (bullpen_redis_up 0).
     }
   }
 

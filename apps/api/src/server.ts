@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, demoFailureQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -20,7 +20,15 @@ export interface Instance {
 export const version = '0.1.0';
 
 export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  // One warn when PostgreSQL connections start failing, one info when one opens again (see ConnectionWatch).
+  const databaseWatch = new ConnectionWatch('postgres', logger);
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PGLITE_DATA_DIR,
+    onConnectionError: (err) => databaseWatch.lost(err),
+    onConnectFailed: (err) => databaseWatch.lost(err),
+    onConnected: () => databaseWatch.recovered(),
+  });
   let runtime: JobRuntime | undefined;
   try {
     await migrate(database);

@@ -29,6 +29,15 @@ export interface DatabaseOptions {
   poolSize?: number | undefined;
   /** Called with every statement sent, e.g. to count queries in a test. */
   onQuery?: ((query: string, params: unknown[]) => void) | undefined;
+  /**
+   * Called when a server connection is lost (terminated backend, server restart, network). The
+   * statement or transaction using it fails and the pool opens a new connection; the process carries on.
+   */
+  onConnectionError?: ((err: Error) => void) | undefined;
+  /** Called when the pool could not open a connection (server down, refused, database closed). */
+  onConnectFailed?: ((err: Error) => void) | undefined;
+  /** Called whenever the pool opened a connection: after a loss, the database is back. */
+  onConnected?: (() => void) | undefined;
 }
 
 export interface DatabaseHandle {
@@ -39,14 +48,74 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Makes a checked-out client go back to the pool (which discards it) as soon as its connection fails,
+ * and makes a second release by its holder a no-op. drizzle-orm's transaction checks a client out and
+ * sends BEGIN before its try/finally: when BEGIN fails because the server ended the connection, that
+ * client is never released, and after `max` such losses every later transaction waits forever for a
+ * connection. (`pool.query`, the callback form, already releases on error and is left alone.)
+ */
+function releaseBrokenCheckouts(pool: pg.Pool): void {
+  const connect = pool.connect.bind(pool);
+  const guarded = async (): Promise<pg.PoolClient> => {
+    const client = await connect();
+    const release = client.release;
+    let released = false;
+    const onError = (err: Error) => client.release(err);
+    client.release = (err?: Error | boolean) => {
+      if (released) return;
+      released = true;
+      client.removeListener('error', onError);
+      release(err);
+    };
+    client.on('error', onError);
+    return client;
+  };
+  pool.connect = ((callback?: Parameters<pg.Pool['connect']>[0]) => (callback ? connect(callback) : guarded())) as pg.Pool['connect'];
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const logger: DrizzleLogger | undefined = options.onQuery
     ? { logQuery: (query, params) => options.onQuery?.(query, params) }
     : undefined;
 
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    // An idle client that loses its server emits 'error' on the pool; unhandled it would crash the process.
+    // pg-pool reports neither failed connects nor any success after them; a Client that reports both
+    // lets the caller log an outage's start and end.
+    class ObservedClient extends pg.Client {
+      override connect(): Promise<pg.Client>;
+      override connect(callback: (err: Error | null, client?: pg.Client) => void): void;
+      override connect(callback?: (err: Error | null, client?: pg.Client) => void): Promise<pg.Client> | void {
+        const report = (err: Error | null | undefined) => (err ? options.onConnectFailed?.(err) : options.onConnected?.());
+        if (callback) {
+          super.connect((err: Error | null) => {
+            report(err);
+            callback(err, this);
+          });
+          return;
+        }
+        return super.connect().then(
+          (client) => {
+            report(undefined);
+            return client;
+          },
+          (err: Error) => {
+            report(err);
+            throw err;
+          },
+        );
+      }
+    }
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, Client: ObservedClient });
+    // A client that loses its server emits 'error'. The pool handles it only while the client is idle;
+    // a checked-out client (a job idle in a transaction between statements, say) emits it on itself, and
+    // unhandled that event kills the process. So every client gets a handler for its whole life: the
+    // statement in flight is rejected by pg, the transaction fails, and the pool discards the client
+    // on release (it is no longer queryable).
+    const onConnectionError = (err: Error) => options.onConnectionError?.(err);
+    pool.on('connect', (client) => client.on('error', onConnectionError));
+    releaseBrokenCheckouts(pool);
+    // The pool re-emits an idle client's error; the client's own handler above has reported it already.
     pool.on('error', () => undefined);
     const db = drizzlePg(pool, { schema, logger }) as unknown as Database;
     return {
