@@ -301,7 +301,11 @@ export class JobRuntime {
     for (const [name, definition] of this.definitions) {
       const breaker = new JobBreaker(name, definition.breaker, (snapshot) => this.publishBreaker(snapshot));
       this.breakers.set(name, breaker);
-      const worker = new Worker(name, (job, token, signal) => this.process(definition, breaker, job, token, signal), {
+      // The processor takes two parameters, not BullMQ's optional third (an AbortSignal): BullMQ makes
+      // an AbortController for every job of a processor that declares it, only for worker.cancelJob(),
+      // which Bullpen never calls (timeouts have the executor's own signal). One AbortSignal per job
+      // was measurable: see the executor's note and bench/runtime.bench.ts "CPU per job".
+      const worker = new Worker(name, (job, token) => this.process(definition, breaker, job, token), {
         connection: this.workerRedis,
         prefix: this.options.prefix,
         concurrency: definition.concurrency ?? 1,
@@ -341,8 +345,8 @@ export class JobRuntime {
     return `${this.keys.receipts}:${queue}:${jobId ?? ''}`;
   }
 
-  /** The BullMQ processor for every type. Declares the signal parameter so BullMQ passes one. */
-  private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, token: string | undefined, signal?: AbortSignal): Promise<JobResult> {
+  /** The BullMQ processor for every type. */
+  private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, token: string | undefined): Promise<JobResult> {
     const attempt = job.attemptsMade + 1;
     let attemptLog: Logger | undefined;
     const log = () => (attemptLog ??= this.log.child({ queue: definition.queue, jobId: job.id, attempt }));
@@ -369,7 +373,6 @@ export class JobRuntime {
         {
           db: this.options.db,
           log,
-          signal,
           progress: (value) => job.updateProgress(value),
           injectFailure: this.shouldFail(definition.queue, job.id ?? ''),
           onOutboxWrite: () => {
