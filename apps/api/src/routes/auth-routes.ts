@@ -36,7 +36,10 @@ export function authRoutes(deps: OpsDeps): Route[] {
           throw new ApiError(401, 'INVALID_CREDENTIALS', 'Wrong user name or password.');
         }
         await deps.limiter.recordSuccess(body.username, ip);
-        if (cookieToken) await deleteSessionByToken(db, cookieToken);
+        if (cookieToken) {
+          await deleteSessionByToken(db, cookieToken);
+          await deps.sessions.revokeToken(cookieToken);
+        }
         const session = await createSession(db, user.id, ttlMs);
         deps.logger.info({ username: user.username, role: user.role, ip }, 'signed in');
         return {
@@ -53,7 +56,10 @@ export function authRoutes(deps: OpsDeps): Route[] {
       role: 'viewer',
       csrf: 'token',
       handler: async ({ cookieToken, tls }) => {
-        if (cookieToken) await deleteSessionByToken(db, cookieToken);
+        if (cookieToken) {
+          await deleteSessionByToken(db, cookieToken);
+          await deps.sessions.revokeToken(cookieToken);
+        }
         return { status: 200, body: { signedOut: true }, headers: { 'Set-Cookie': sessionCookie(deps, '', 0, tls) } };
       },
     }),
