@@ -182,6 +182,7 @@ export class JobRuntime {
   private workerWatch: ConnectionWatch | undefined;
   private closing: Promise<CloseResult> | undefined;
   private activeJobs = 0;
+  private statsInFlight: Promise<QueueStats[]> | undefined;
   private readonly stallListeners = new Set<(event: StallEvent) => void>();
 
   private constructor(private readonly options: RuntimeOptions) {
@@ -518,10 +519,19 @@ export class JobRuntime {
     return this.definitions.get(name);
   }
 
-  /** Statistics for every queue (or those named), in two Redis round trips whatever the number of jobs. */
-  stats(names: readonly string[] = this.queueNames): Promise<QueueStats[]> {
-    const queues = names.map((name) => this.queues.get(name)).filter((q): q is Queue => q !== undefined);
-    return readQueueStats(this.redis, queues);
+  /**
+   * Statistics for every queue (or those named), in two Redis round trips whatever the number of jobs.
+   * Callers that ask for every queue while such a read is in flight share it (single flight: never a
+   * cached result, only one that was still being read when they asked). Under 20 concurrent
+   * dashboards most overview requests overlap another's read (bench/api.bench.ts, "concurrent
+   * dashboards"). The result is shared: callers must not mutate it.
+   */
+  stats(names?: readonly string[]): Promise<QueueStats[]> {
+    if (names) return readQueueStats(this.redis, names.map((name) => this.queues.get(name)).filter((q): q is Queue => q !== undefined));
+    this.statsInFlight ??= readQueueStats(this.redis, [...this.queues.values()]).finally(() => {
+      this.statsInFlight = undefined;
+    });
+    return this.statsInFlight;
   }
 
   async queueStats(name: string): Promise<QueueStats | undefined> {
