@@ -520,7 +520,7 @@ export class JobRuntime {
   }
 
   /**
-   * Statistics for every queue (or those named), in two Redis round trips whatever the number of jobs.
+   * Statistics for every queue (or those named), in one Redis script call whatever the number of jobs.
    * Callers that ask for every queue while such a read is in flight share it (single flight: never a
    * cached result, only one that was still being read when they asked). Under 20 concurrent
    * dashboards most overview requests overlap another's read (bench/api.bench.ts, "concurrent
