@@ -17,7 +17,7 @@ import { ensureAdmin } from './auth/users.js';
 import { mountBoard } from './board.js';
 import type { Config } from './config.js';
 import { QueueEventStream } from './events.js';
-import { ApiError, errorHandler, send } from './http/api-error.js';
+import { ApiError, errorHandler, errorReply, send } from './http/api-error.js';
 import { API_BASE, mountRoutes } from './http/mount-routes.js';
 import type { Route } from './http/route-table.js';
 import { OpsMetrics } from './metrics.js';
@@ -56,7 +56,7 @@ export function createApp(ctx: AppContext): OpsApp {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
 
-  const audit = new AuditLog(database.db, runtime.instanceId, logger);
+  const audit = new AuditLog(database.db, runtime.instanceId, logger, runtime.masker);
   const events = new QueueEventStream(runtime, logger, ctx.eventsIntervalMs);
   const bootstrap = ensureAdmin(database.db, { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }, logger).catch((err: unknown) => {
     logger.error({ err }, 'could not ensure the admin account; sign-in may fail until PostgreSQL answers');
@@ -70,7 +70,13 @@ export function createApp(ctx: AppContext): OpsApp {
     logger,
     audit,
     events,
-    limiter: new LoginLimiter({ redis: runtime.redis, prefix: config.QUEUE_PREFIX, maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS }),
+    limiter: new LoginLimiter({
+      redis: runtime.redis,
+      prefix: config.QUEUE_PREFIX,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    }),
     workers: new WorkerDirectory(runtime, config.QUEUE_PREFIX),
     boardPath: BOARD_PATH,
     bootstrap,
@@ -89,13 +95,27 @@ export function createApp(ctx: AppContext): OpsApp {
           upgradeInsecureRequests: tls ? [] : null,
           connectSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
-          styleSrc: ["'self'", 'https:', "'unsafe-inline'"],
-          fontSrc: ["'self'", 'https:', 'data:'],
+          // Our own styles only: no stylesheet from any https: host (Bull Board's Google Fonts link
+          // is refused and it falls back to system fonts). Inline styles stay for the board's UI.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          fontSrc: ["'self'", 'data:'],
         },
       },
-      strictTransportSecurity: tls,
+      // Set per request below, whenever the request came over TLS.
+      strictTransportSecurity: false,
     }),
   );
+  app.use((req, res, next) => {
+    // HSTS whenever the browser reached us over TLS (directly or, with TRUST_PROXY, via a proxy), or
+    // always with COOKIE_SECURE=true; never over plain HTTP otherwise, where it would mean nothing.
+    if (config.COOKIE_SECURE !== 'false' && (req.secure || tls)) res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
+  // Answers that hold queue, job, audit or metrics data are never stored by a browser or proxy.
+  app.use(['/api', `${BOARD_PATH}/api`, '/metrics'], (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', instanceId: ctx.runtime.instanceId, roles: [...ctx.config.ROLES], version: ctx.version });
@@ -128,8 +148,29 @@ export function createApp(ctx: AppContext): OpsApp {
   });
 
   app.use(API_BASE, express.json({ limit: BODY_LIMIT, strict: true }));
+  // A body that cannot be read (bad JSON, too large) never reaches the routes table: audit the refusal here.
+  const unreadableBody: express.ErrorRequestHandler = async (err: unknown, req, res, _next) => {
+    const reply = errorReply(err, logger, { method: req.method, path: req.path });
+    send(res, reply);
+    const session = sessionOf(req);
+    if (session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+      const target = `${req.method} ${req.originalUrl.slice(0, 300)}`;
+      const code = (reply.body as { error?: { code?: string } }).error?.code;
+      await audit.record({ username: session.username, role: session.role, ip: req.ip }, 'unreadable-body', target, { contentLength: req.get('content-length') ?? null }, 'rejected', { status: reply.status, code });
+    }
+  };
+  app.use(API_BASE, unreadableBody);
   mountRoutes(app, { routes, audit, log: logger, sessionOf, requestTimeoutMs: config.REQUEST_TIMEOUT_MS });
-  app.use('/api', (req, res) => send(res, new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply()));
+  app.use('/api', async (req, res) => {
+    const reply = new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply();
+    send(res, reply);
+    // A write to no route is still a state-changing request someone signed in made: audit the refusal.
+    const session = sessionOf(req);
+    if (session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+      const target = `${req.method} ${req.originalUrl.slice(0, 300)}`;
+      await audit.record({ username: session.username, role: session.role, ip: req.ip }, 'unknown-route', target, { body: req.body as unknown }, 'rejected', { status: 404, code: 'NOT_FOUND' });
+    }
+  });
 
   mountBoard(app, deps, audit, sessionOf);
 

@@ -23,6 +23,14 @@ describe('configuration', () => {
     expect(config.DRAIN_TIMEOUT_MS).toBe(5000);
   });
 
+  it('parses the security settings: extra masked keys, the migration URL, the per-address limit', () => {
+    const config = loadConfig({ MASK_EXTRA_KEYS: ' guildCode, recovery_phrase ,', MIGRATION_DATABASE_URL: 'postgres://owner@h:5432/db', LOGIN_MAX_FAILURES_PER_ADDRESS: '40' });
+    expect(config.MASK_EXTRA_KEYS).toEqual(['guildCode', 'recovery_phrase']);
+    expect(config.MIGRATION_DATABASE_URL).toBe('postgres://owner@h:5432/db');
+    expect(config.LOGIN_MAX_FAILURES_PER_ADDRESS).toBe(40);
+    expect(loadConfig({}).MASK_EXTRA_KEYS).toEqual([]);
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig({ DATABASE_URL: '', PORT: '' });
     expect(config.DATABASE_URL).toBeUndefined();
@@ -34,6 +42,7 @@ describe('configuration', () => {
     ['PORT', '70000', /PORT/],
     ['REDIS_URL', 'http://localhost', /REDIS_URL: expected a redis:\/\//],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: expected a postgres:\/\//],
+    ['MIGRATION_DATABASE_URL', 'mysql://x', /MIGRATION_DATABASE_URL: expected a postgres:\/\//],
     ['ROLES', 'http,cron', /ROLES: .*http,worker,scheduler/],
     ['DEMO', 'maybe', /DEMO: expected true or false/],
     ['QUEUE_PREFIX', 'a b', /QUEUE_PREFIX/],

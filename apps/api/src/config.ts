@@ -22,6 +22,12 @@ export const configSchema = z.object({
   /** How long start waits for Redis before giving up with a clear message. */
   REDIS_CONNECT_TIMEOUT_MS: milliseconds(10_000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres:// URL' }).optional(),
+  /**
+   * The owner's URL, used only to migrate at start; the app itself then connects with DATABASE_URL
+   * as a role that may only insert into and read the audit log (see README, "Database roles").
+   * Unset: migrations run over DATABASE_URL.
+   */
+  MIGRATION_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres:// URL' }).optional(),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   QUEUE_PREFIX: z
     .string()
@@ -73,9 +79,16 @@ export const configSchema = z.object({
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   /** Secure cookies: `auto` sets them when the request came over TLS (see TRUST_PROXY). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-  /** Failed logins per user name (and 5× that per address) within LOGIN_WINDOW_SECONDS before 429. */
+  /** Failed sign-ins of one user name from one address within LOGIN_WINDOW_SECONDS before 429. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().max(1_000).default(10),
+  /** Failed sign-ins from one address over any names within the window before 429. Default 5 × LOGIN_MAX_FAILURES. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().max(100_000).optional(),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().max(86_400).default(900),
+  /** More key names whose values are secrets, comma-separated (case and separators ignored), on top of the built-in patterns. */
+  MASK_EXTRA_KEYS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean)),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ., _ and - only').default(`${hostname()}-${process.pid}`),
 });
 

@@ -33,7 +33,7 @@ export class QueueEventStream {
   subscribe(req: Request, res: Response): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
+      'Cache-Control': 'no-store, no-transform',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
@@ -72,7 +72,8 @@ export class QueueEventStream {
       const state = JSON.stringify(queues.map(({ oldestWaitingMs: _o, ...rest }) => rest));
       if (state !== this.lastState) {
         this.lastState = state;
-        this.lastEvent = `event: queues\ndata: ${JSON.stringify({ queues, at: Date.now() })}\n\n`;
+        // Statistics only today, but anything shown to every viewer passes the masker.
+        this.lastEvent = `event: queues\ndata: ${JSON.stringify(this.runtime.masker.value({ queues, at: Date.now() }))}\n\n`;
         this.broadcast(this.lastEvent);
       } else if (Date.now() - this.lastSentAt > KEEPALIVE_MS) {
         this.broadcast(': keepalive\n\n');

@@ -18,11 +18,46 @@ export const BOARD_PATH = '/board';
 /** Client-side routes of the SPA: every GET that is not API, board or metrics. */
 export const SPA_ROUTE = /^\/(?!api\/|board|metrics).*/;
 
-/** Bull Board: reading needs a session; any write (PUT/POST/PATCH/DELETE) needs an operator. */
+/** Most jobs one Bull Board page lists; a larger `jobsPerPage` is lowered to this. */
+export const BOARD_MAX_JOBS_PER_PAGE = 100;
+
+const board = (method: Policy['method'], path: string, role: Access, note: string): Policy => ({
+  method,
+  path: `${BOARD_PATH}${path}`,
+  role,
+  csrf: method === 'get' ? 'none' : 'token-or-same-origin',
+  note,
+});
+
+/**
+ * Bull Board: reading needs a session; any write (PUT/POST/PATCH/DELETE) needs an operator, a CSRF
+ * proof and is audited with its parameters. The specific rows come first and win: what destroys or
+ * rewrites queue state wholesale is for admins, and Redis server statistics are not for viewers.
+ */
 export const boardPolicies: Policy[] = [
-  { method: 'get', path: BOARD_PATH, role: 'viewer', csrf: 'none', note: 'viewers get a read-only board' },
-  ...(['post', 'put', 'patch', 'delete'] as const).map((method) => ({ method, path: BOARD_PATH, role: 'operator' as const, csrf: 'origin' as const, note: 'audited' })),
+  board('get', '/api/redis/stats', 'operator', 'Redis server statistics'),
+  board('put', '/api/queues/:queueName/obliterate', 'admin', 'destroys the queue and every job'),
+  board('put', '/api/queues/:queueName/empty', 'admin', 'removes every waiting job'),
+  board('patch', '/api/queues/:queueName/:jobId/update-data', 'admin', 'rewrites job data'),
+  board('post', '/api/queues/:queueName/add', 'admin', 'adds a job with any data'),
+  board('put', '/api/queues/:queueName/job-schedulers/:schedulerId/remove', 'admin', 'removes a schedule'),
+  board('patch', '/api/queues/:queueName/job-schedulers/:schedulerId', 'admin', 'rewrites a schedule'),
+  board('put', '/api/queues/:queueName/concurrency', 'admin', 'global concurrency (exclusive types rely on 1)'),
+  board('put', '/api/queues/:queueName/rate-limit', 'admin', 'global rate limit'),
+  board('get', '', 'viewer', 'viewers get a read-only board'),
+  ...(['post', 'put', 'patch', 'delete'] as const).map((method) => board(method, '', 'operator', 'audited with its parameters')),
 ];
+
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`);
+const boardMatchers = boardPolicies.map((policy) => ({ policy, exact: policy.path !== BOARD_PATH, pattern: pathPattern(policy.path) }));
+
+/** The policy row of one board request (`path` as the browser sent it, under BOARD_PATH). */
+export function boardPolicyFor(method: string, path: string): Policy {
+  const m = method.toLowerCase() === 'head' || method.toLowerCase() === 'options' ? 'get' : method.toLowerCase();
+  const hit = boardMatchers.find((b) => b.exact && b.policy.method === m && b.pattern.test(path)) ?? boardMatchers.find((b) => !b.exact && b.policy.method === m);
+  // Methods the table does not name (there are none Bull Board uses) get the strictest row.
+  return hit?.policy ?? boardPolicies.find((p) => p.path === BOARD_PATH && p.method === 'put')!;
+}
 
 export function policyTable(routes: readonly Route[]): Policy[] {
   return [

@@ -1,10 +1,11 @@
 // CSRF, the audit log's veto, the cross-instance login limit, secrets in Bull Board, and helmet.
+// (Issue 10's hardening is proved item by item in security-hardening.int.test.ts.)
 import { auditLog } from '@bullpen/db';
 import { count, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '@bullpen/jobs';
-import { PASSWORDS, scanKeys, startHarness, type Harness } from './test-harness.js';
+import { PASSWORDS, scanKeys, startHarness, waitFor, type Harness } from './test-harness.js';
 import { testDefinitions } from './test-jobs.js';
 
 let h: Harness;
@@ -44,7 +45,14 @@ describe('CSRF', () => {
     }
     expect(await queue.isPaused()).toBe(false);
     expect((await h.runtime.schedules()).find((s) => s.id === 'ops-tick')?.paused ?? false).toBe(false);
-    expect(await auditRows()).toBe(before);
+    // Each refusal is audited as rejected (issue 10, item 4), and nothing ran.
+    // (Written right after each refusal is answered.)
+    const added = await waitFor(async () => {
+      const rows = await h.database.db.select().from(auditLog).orderBy(auditLog.id).offset(before);
+      return rows.length >= forged.length && rows;
+    }, 10_000, 'one audit row per refusal');
+    expect(added.length).toBe(forged.length);
+    expect(added.every((r) => r.outcome === 'rejected' && (r.detail as { code?: string }).code === 'CSRF_FAILED')).toBe(true);
 
     // The same request from our own origin with the token goes through.
     const real = await request(h.app).post('/api/v1/queues/ops-ok/pause').set('Cookie', op.cookie).set('X-CSRF-Token', op.csrfToken).set('Sec-Fetch-Site', 'same-origin').send({});
@@ -68,7 +76,7 @@ describe('audit log', () => {
       const res = await request(h.app).post('/api/v1/queues/ops-ok/pause').set('Cookie', h.as.operator.cookie).set('X-CSRF-Token', h.as.operator.csrfToken).send({});
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('AUDIT_UNAVAILABLE');
-      const board = await request(h.app).put('/board/api/queues/ops-ok/pause').set('Cookie', h.as.operator.cookie).send({});
+      const board = await request(h.app).put('/board/api/queues/ops-ok/pause').set('Cookie', h.as.operator.cookie).set('Sec-Fetch-Site', 'same-origin').send({});
       expect(board.status).toBe(503);
       expect(await queue.isPaused()).toBe(false);
     } finally {

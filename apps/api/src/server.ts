@@ -1,8 +1,9 @@
 // Composes one instance: database, job runtime by role, and the HTTP server when the http role is on.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, ConnectionWatch, demoFailureQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { migrate, openDatabase, rowsOf, type DatabaseHandle } from '@bullpen/db';
+import { sql } from 'drizzle-orm';
+import { catalog, ConnectionWatch, demoFailureQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -20,6 +21,16 @@ export interface Instance {
 export const version = '0.1.0';
 
 export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
+  // Migrations run as the owner; the app then runs as DATABASE_URL's role (bullpen_app on a server).
+  if (config.MIGRATION_DATABASE_URL) {
+    // Two connections: one holds the migration lock while the other migrates.
+    const owner = await openDatabase({ url: config.MIGRATION_DATABASE_URL, poolSize: 2 });
+    try {
+      await migrate(owner);
+    } finally {
+      await owner.close();
+    }
+  }
   // One warn when PostgreSQL connections start failing, one info when one opens again (see ConnectionWatch).
   const databaseWatch = new ConnectionWatch('postgres', logger);
   const database = await openDatabase({
@@ -31,7 +42,10 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
   });
   let runtime: JobRuntime | undefined;
   try {
-    await migrate(database);
+    if (!config.MIGRATION_DATABASE_URL) await migrate(database);
+    if (database.kind === 'postgres' && (await ownsAuditLog(database))) {
+      logger.warn('the app connects to PostgreSQL as the owner of audit_log, so it could rewrite the audit history: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a member of bullpen_app (README, "Database roles")');
+    }
     runtime = await startRuntime({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
@@ -51,6 +65,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       stalledIntervalMs: config.STALLED_INTERVAL_MS,
       maxActiveJobs: config.MAX_ACTIVE_JOBS,
       connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+      masker: new SecretMasker({ extraKeys: config.MASK_EXTRA_KEYS }),
       deadLetterSweepEveryMs: config.DEMO ? 15_000 : 60_000,
       outboxSweepEveryMs: config.DEMO ? 10_000 : 30_000,
     });
@@ -91,4 +106,13 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
     url,
     stop: () => (stopping ??= stop()),
   };
+}
+
+/** Whether this connection's role owns the audit log (or is a superuser): then its trigger is no guard. */
+async function ownsAuditLog(database: DatabaseHandle): Promise<boolean> {
+  const rows = await rowsOf<{ owns: boolean }>(
+    database.db,
+    sql`SELECT (pg_has_role(current_user, c.relowner, 'USAGE') OR r.rolsuper) AS owns FROM pg_class c, pg_roles r WHERE c.relname = 'audit_log' AND c.relkind = 'r' AND r.rolname = current_user`,
+  );
+  return rows[0]?.owns ?? false;
 }

@@ -3,10 +3,10 @@
 // that drops the database and deletes the prefix's keys with SCAN.
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { createRedis, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeOptions, type RuntimeRoles } from '@bullpen/jobs';
+import { createRedis, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeOptions, type RuntimeRoles } from '@bullpen/jobs';
 import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import request from 'supertest';
 import { createApp, type OpsApp } from './app.js';
 import { createUser } from './auth/users.js';
@@ -54,13 +54,15 @@ export async function startHarness(options: {
   eventsIntervalMs?: number;
   prefix?: string;
   database?: TestDatabase;
+  /** Default: a silent pino logger (TEST_LOG_LEVEL to see it). */
+  logger?: Logger;
   /** Runtime options on top of the harness's (e.g. a short lock for stall tests). */
   runtime?: Partial<RuntimeOptions>;
 }): Promise<Harness> {
   const prefix = options.prefix ?? `bpapi-${randomBytes(5).toString('hex')}`;
   const redisUrl = options.redisUrl ?? testRedisUrl;
   const database = options.database ?? (await createTestDatabase());
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', INSTANCE_ID: `test-${prefix}`, ...options.env });
   const runtime = await startRuntime({
     redisUrl,
@@ -72,6 +74,7 @@ export async function startHarness(options: {
     roles: options.roles ?? { worker: false, scheduler: false },
     drainTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
+    masker: new SecretMasker({ extraKeys: config.MASK_EXTRA_KEYS }),
     ...options.runtime,
   });
   const app = createApp({ config, runtime, database, logger, version: 'test', eventsIntervalMs: options.eventsIntervalMs ?? 100 });

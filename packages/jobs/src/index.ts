@@ -1,6 +1,7 @@
 export * from './queue-names.js';
 export * from './definition.js';
 export * from './errors.js';
+export { SecretMasker, defaultMasker, MASK, type MaskerOptions } from './masking.js';
 export { catalog, demoFailureQueues } from './catalog.js';
 export * from './world/index.js';
 export { writeOutbox, relayOutbox, type OutboxEntry } from './runtime/outbox.js';

@@ -2,16 +2,18 @@
 // before it runs (if that insert fails the action is refused) and its outcome after.
 import { randomUUID } from 'node:crypto';
 import { auditLog, type AuditOutcome, type Database, type OpsRole } from '@bullpen/db';
+import type { SecretMasker } from '@bullpen/jobs';
 import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ApiError } from '../http/api-error.js';
-import { maskSecrets } from '../ops/mask-secrets.js';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
 
 export interface AuditActor {
+  /** The signed-in user, or for a sign-in the name tried (redacted unless it is a real account). */
   username: string;
-  role: OpsRole;
+  /** `anonymous` for sign-in attempts by no known user and refusals without a session. */
+  role: OpsRole | 'anonymous';
   ip?: string | undefined;
 }
 
@@ -28,6 +30,7 @@ export class AuditLog {
     private readonly db: Database,
     private readonly instanceId: string,
     private readonly log: Logger,
+    private readonly masker: SecretMasker,
   ) {}
 
   /** Records the intent; throws 503 AUDIT_UNAVAILABLE when it cannot, so the action does not run. */
@@ -51,15 +54,27 @@ export class AuditLog {
     }
   }
 
+  /**
+   * One row for something that is over as it happens: a refused request, a sign-in attempt. A failure
+   * to write is logged, not thrown: the request was refused anyway, or the sign-in stands on its own.
+   */
+  async record(actor: AuditActor, action: string, target: string, params: unknown, outcome: AuditOutcome, detail: unknown): Promise<void> {
+    try {
+      await this.insert(randomUUID(), actor, action, target, params, outcome, detail);
+    } catch (err) {
+      this.log.error({ err, action, target, outcome }, 'audit write failed');
+    }
+  }
+
   private async insert(attemptId: string, actor: AuditActor, action: string, target: string, params: unknown, outcome: AuditOutcome, detail: unknown) {
     await this.db.insert(auditLog).values({
       attemptId,
       instanceId: this.instanceId,
-      actor: actor.username,
+      actor: actor.username.replaceAll('\u0000', '\uFFFD'),
       role: actor.role,
       action,
-      target,
-      params: maskSecrets(params ?? {}) as object,
+      target: target.replaceAll('\u0000', '\uFFFD'),
+      params: withoutNul(this.masker.value(params ?? {})) as object,
       outcome,
       detail: detail ?? null,
       ip: actor.ip ?? null,
@@ -80,4 +95,9 @@ export class AuditLog {
     ]);
     return { items, page, pageSize, total: totals[0]?.n ?? 0 };
   }
+}
+
+/** PostgreSQL's jsonb refuses `\u0000`; a refused request may still carry one, and its row must not fail. */
+function withoutNul(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value).replaceAll('\\u0000', '\\ufffd')) as unknown;
 }

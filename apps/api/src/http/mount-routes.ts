@@ -3,8 +3,9 @@
 import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/audit-log.js';
-import { fromOwnOrigin, tokenMatches } from '../auth/csrf.js';
+import type { AuditActor, AuditLog } from '../audit/audit-log.js';
+import { redactedUsername } from '../auth/login-limiter.js';
+import { csrfFailure } from '../auth/csrf.js';
 import { allows } from '../auth/roles.js';
 import { readCookie, SESSION_COOKIE, type Session } from '../auth/sessions.js';
 import { ApiError, errorReply, send, type Reply } from './api-error.js';
@@ -79,12 +80,36 @@ export function authorize(route: Pick<Route, 'role' | 'csrf'>, req: Request, ses
     if (!session) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in first.');
     if (!allows(session.role, route.role)) throw new ApiError(403, 'FORBIDDEN', `This needs the ${route.role} role; you are ${session.role}.`);
   }
-  if (route.csrf !== 'none') {
-    if (!fromOwnOrigin(req)) throw new ApiError(403, 'CSRF_FAILED', 'Cross-site request refused.');
-    if (route.csrf === 'token' && !tokenMatches(req.get('x-csrf-token'), session?.csrfToken)) {
-      throw new ApiError(403, 'CSRF_FAILED', 'Missing or wrong X-CSRF-Token header.');
-    }
+  const csrf = csrfFailure(route.csrf, req, session?.csrfToken);
+  if (csrf) throw new ApiError(403, 'CSRF_FAILED', csrf);
+}
+
+/**
+ * Audits a state-changing request refused before it ran (403, CSRF, 400, 404), with what it asked for.
+ * Requests without a session are audited only for sign-in (the name tried); other anonymous writes
+ * are logged, so an unauthenticated client cannot fill the audit table.
+ */
+async function auditRefusal(route: Route, req: Request, reply: Reply, options: MountOptions): Promise<void> {
+  if (route.method === 'get') return;
+  const errorCode = (reply.body as { error?: { code?: string } } | null)?.error?.code;
+  if (errorCode === 'AUDIT_UNAVAILABLE') return;
+  const session = options.sessionOf(req);
+  const action = route.audit?.action ?? `${route.method} ${route.path}`;
+  const params = { params: req.params, query: req.query, body: req.body as unknown };
+  let actor: AuditActor;
+  if (session) actor = { username: session.username, role: session.role, ip: req.ip };
+  else if (route.audit?.selfAudited) actor = { username: attemptedName(req.body), role: 'anonymous', ip: req.ip };
+  else {
+    options.log.warn({ method: req.method, route: route.path, status: reply.status, code: errorCode, ip: req.ip }, 'state change without a session refused');
+    return;
   }
+  const target = `${route.method.toUpperCase()} ${req.originalUrl.slice(0, 300)}`;
+  await options.audit.record(actor, action, target, params, reply.status >= 500 ? 'failed' : 'rejected', { status: reply.status, ...(errorCode ? { code: errorCode } : {}) });
+}
+
+function attemptedName(body: unknown): string {
+  const typed = (body as { username?: unknown } | undefined)?.username;
+  return typeof typed === 'string' ? redactedUsername(typed) : '(none)';
 }
 
 async function run(route: Route, req: Request, res: Response, options: MountOptions): Promise<Reply | undefined> {
@@ -109,7 +134,7 @@ async function run(route: Route, req: Request, res: Response, options: MountOpti
     return undefined;
   }
   if (!route.handler) throw new Error(`route ${route.path} has neither handler nor stream`);
-  if (!route.audit || !session) return withDeadline(route.handler(input), timeoutMs);
+  if (!route.audit || !session || route.audit.selfAudited) return withDeadline(route.handler(input), timeoutMs);
 
   const actor = { username: session.username, role: session.role, ip: input.ip };
   const action = route.audit.action;
@@ -141,7 +166,10 @@ export function mountRoutes(app: Express, options: MountOptions): void {
         const reply = await run(route, req, res, options);
         if (reply) send(res, reply);
       } catch (err) {
-        send(res, errorReply(err, options.log, { route: route.path, method: req.method }));
+        const reply = errorReply(err, options.log, { route: route.path, method: req.method });
+        // The refusal is answered first: nothing ran, so its row need not hold the answer up.
+        send(res, reply);
+        await auditRefusal(route, req, reply, options);
       }
     });
   }

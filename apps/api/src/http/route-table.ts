@@ -39,8 +39,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** Answers 404 before anything else runs (queue exists? schedule exists?). */
   guard?: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => void | Promise<void>;
-  /** State-changing routes name their audit action and target; the adapter writes the audit rows. */
-  audit?: { action: string; target: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => string };
+  /**
+   * State-changing routes name their audit action and target; the adapter writes the audit rows, and
+   * a row for every refusal (403, CSRF, 400, 404). `selfAudited`: the handler writes its own outcome
+   * row, because the actor is only known inside it (sign-in: whoever tried).
+   */
+  audit?: { action: string; target: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => string; selfAudited?: boolean };
   handler?: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply>;
   /** For responses that are not one JSON body (server-sent events). */
   stream?: (req: Request, res: Response, input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => void;

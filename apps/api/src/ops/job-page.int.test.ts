@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createRedis, JOB_STATES } from '@bullpen/jobs';
+import { createRedis, defaultMasker, JOB_STATES } from '@bullpen/jobs';
 import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -55,14 +55,14 @@ describe('readJobPage', () => {
     let compared = 0;
     for (const state of JOB_STATES) {
       for (const [start, end] of [[0, 4], [5, 9], [1_000, 1_049]] as const) {
-        const expected = (await queue.getJobs([state], start, end, false)).filter(Boolean).map((job) => jobSummary(job));
-        const page = await readJobPage(redis, queue, state, start, end);
+        const expected = (await queue.getJobs([state], start, end, false)).filter(Boolean).map((job) => jobSummary(job, defaultMasker));
+        const page = await readJobPage(redis, queue, state, start, end, defaultMasker);
         expect(JSON.parse(JSON.stringify(page))).toEqual(JSON.parse(JSON.stringify(expected)));
         compared += expected.length;
       }
     }
     // The pages were not all empty: failed, completed, delayed and waiting jobs were compared.
     expect(compared).toBeGreaterThanOrEqual(30);
-    expect((await readJobPage(redis, queue, 'failed', 0, 0))[0]).toMatchObject({ failedReason: expect.stringMatching(/^refused/), data: { token: '[masked]' } });
+    expect((await readJobPage(redis, queue, 'failed', 0, 0, defaultMasker))[0]).toMatchObject({ failedReason: expect.stringMatching(/^refused/), data: { token: '[masked]' } });
   });
 });

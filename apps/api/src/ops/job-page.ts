@@ -6,37 +6,38 @@
 // failed jobs of 400,000 (bench/api.bench.ts, "50 failed jobs") is read here in two round trips: the
 // page's ids (BullMQ's getRanges, the same order and the same state keys as getJobs), then one
 // pipelined HMGET per job. The values are decoded the way BullMQ decodes them (rawToJobJson and
-// Job.fromJSON in bullmq 6.7), so the response is the one jobSummary(job) gives; a test compares them.
-import type { Queue } from 'bullmq';
+// Job.fromJSON in bullmq 6.7) into the fields jobSummary reads, and jobSummary (with its masking)
+// makes the summary, so the response is the one it gives for BullMQ's job; a test compares them.
+import type { JobState, SecretMasker } from '@bullpen/jobs';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { JobState } from '@bullpen/jobs';
-import { maskSecrets } from './mask-secrets.js';
-import type { JobSummary } from './job-view.js';
+import { jobSummary, type JobSummary } from './job-view.js';
 
 const FIELDS = ['name', 'data', 'timestamp', 'processedOn', 'finishedOn', 'attemptsMade', 'atm', 'delay', 'priority', 'progress', 'failedReason'] as const;
 
-function decode(queue: Queue, id: string, raw: ReadonlyArray<string | null>): JobSummary | undefined {
+function decode(queue: Queue, id: string, raw: ReadonlyArray<string | null>, masker: SecretMasker): JobSummary | undefined {
   const [name, data, timestamp, processedOn, finishedOn, attemptsMade, atm, delay, priority, progress, failedReason] = raw;
   // A job removed between reading its id and its fields: skipped, as getJobs skips it.
   if (name === null && timestamp === null && data === null) return undefined;
-  return {
+  const job = {
     id,
-    name: name ?? (undefined as unknown as string),
-    queue: queue.name,
+    name: name ?? undefined,
+    queueName: queue.name,
     timestamp: parseInt(timestamp!),
-    processedOn: processedOn ? parseInt(processedOn) : null,
-    finishedOn: finishedOn ? parseInt(finishedOn) : null,
+    processedOn: processedOn ? parseInt(processedOn) : undefined,
+    finishedOn: finishedOn ? parseInt(finishedOn) : undefined,
     attemptsMade: parseInt(attemptsMade || atm || '0'),
     delay: parseInt(delay!),
     priority: parseInt(priority!),
-    progress: maskSecrets(JSON.parse(progress || '0') as unknown),
-    failedReason: failedReason || null,
-    data: maskSecrets(JSON.parse(data || '{}') as unknown),
+    progress: JSON.parse(progress || '0') as unknown,
+    failedReason: failedReason ?? undefined,
+    data: JSON.parse(data || '{}') as unknown,
   };
+  return jobSummary(job as unknown as Job, masker);
 }
 
 /** Jobs `start`..`end` (inclusive) of `state`, newest first, as summaries. `redis` is the queue's connection. */
-export async function readJobPage(redis: Redis, queue: Queue, state: JobState, start: number, end: number): Promise<JobSummary[]> {
+export async function readJobPage(redis: Redis, queue: Queue, state: JobState, start: number, end: number, masker: SecretMasker): Promise<JobSummary[]> {
   const ids = await queue.getRanges([state], start, end, false);
   if (ids.length === 0) return [];
   const pipeline = redis.pipeline();
@@ -45,7 +46,7 @@ export async function readJobPage(redis: Redis, queue: Queue, state: JobState, s
   const out: JobSummary[] = [];
   rows.forEach(([err, raw], i) => {
     if (err) throw err;
-    const summary = decode(queue, ids[i]!, raw as Array<string | null>);
+    const summary = decode(queue, ids[i]!, raw as Array<string | null>, masker);
     if (summary) out.push(summary);
   });
   return out;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
-import { isoDate, page, pageSize } from './schemas.js';
+import { isoDate, page, pageSize, text } from './schemas.js';
 
 export function auditRoutes(deps: OpsDeps): Route[] {
   return [
@@ -12,8 +12,8 @@ export function auditRoutes(deps: OpsDeps): Route[] {
       role: 'admin',
       csrf: 'none',
       query: z.strictObject({
-        actor: z.string().min(1).max(100).optional(),
-        action: z.string().min(1).max(100).optional(),
+        actor: text(100).optional(),
+        action: text(100).optional(),
         outcome: z.enum(['started', 'succeeded', 'rejected', 'failed']).optional(),
         from: isoDate.optional(),
         to: isoDate.optional(),

@@ -6,7 +6,9 @@ import { defineRoute, type Route } from '../http/route-table.js';
 import { decoyHash, verifyPassword } from '../auth/passwords.js';
 import { createSession, deleteSessionByToken, SESSION_COOKIE } from '../auth/sessions.js';
 import { findUser } from '../auth/users.js';
+import { redactedUsername } from '../auth/login-limiter.js';
 import type { OpsDeps } from '../ops/deps.js';
+import { text } from './schemas.js';
 
 export function sessionCookie(deps: OpsDeps, value: string, maxAgeSeconds: number, tls: boolean): string {
   const secure = deps.config.COOKIE_SECURE === 'true' || (deps.config.COOKIE_SECURE === 'auto' && tls);
@@ -24,24 +26,42 @@ export function authRoutes(deps: OpsDeps): Route[] {
       role: 'public',
       // No session yet, so no token: the origin check stands in (login CSRF).
       csrf: 'origin',
-      body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1_024) }),
+      body: z.strictObject({ username: text(64), password: text(1_024) }),
+      audit: { action: 'auth.sign-in', target: () => 'session', selfAudited: true },
+      // Every attempt leaves one audit row (succeeded, rejected: wrong password, rejected: locked) and
+      // its refusals are answered, not thrown, so the adapter does not record them a second time.
       handler: async ({ body, ip, cookieToken, tls }) => {
         await deps.bootstrap;
-        await deps.limiter.check(body.username, ip);
+        let locked: ApiError | undefined;
+        try {
+          await deps.limiter.attempt(body.username, ip);
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          locked = err;
+        }
         const user = await findUser(db, body.username);
+        // Never the name as typed: a password typed into the name field must not reach logs or audit.
+        const actor = { username: user?.username ?? redactedUsername(body.username), role: user?.role ?? ('anonymous' as const), ip };
+        const record = (outcome: 'succeeded' | 'rejected', detail: Record<string, unknown>) => deps.audit.record(actor, 'auth.sign-in', 'session', { username: actor.username }, outcome, detail);
+        if (locked) {
+          deps.logger.warn({ username: actor.username, ip }, 'sign-in refused: too many failures');
+          await record('rejected', { status: 429, code: 'RATE_LIMITED', reason: 'locked' });
+          return locked.reply();
+        }
         const valid = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()));
         if (!user || !valid) {
-          await deps.limiter.recordFailure(body.username, ip);
-          deps.logger.warn({ username: body.username.slice(0, 64), ip }, 'failed sign-in');
-          throw new ApiError(401, 'INVALID_CREDENTIALS', 'Wrong user name or password.');
+          deps.logger.warn({ username: actor.username, ip }, 'failed sign-in');
+          await record('rejected', { status: 401, code: 'INVALID_CREDENTIALS', reason: user ? 'wrong password' : 'no such user' });
+          return new ApiError(401, 'INVALID_CREDENTIALS', 'Wrong user name or password.').reply();
         }
-        await deps.limiter.recordSuccess(body.username, ip);
+        await deps.limiter.succeeded(body.username, ip);
         if (cookieToken) {
           await deleteSessionByToken(db, cookieToken);
           await deps.sessions.revokeToken(cookieToken);
         }
         const session = await createSession(db, user.id, ttlMs);
         deps.logger.info({ username: user.username, role: user.role, ip }, 'signed in');
+        await record('succeeded', { status: 200 });
         return {
           status: 200,
           body: { user: user.username, role: user.role, csrfToken: session.csrfToken },
@@ -55,6 +75,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
       summary: 'Signs out: ends the session and clears the cookie',
       role: 'viewer',
       csrf: 'token',
+      audit: { action: 'auth.sign-out', target: () => 'session' },
       handler: async ({ cookieToken, tls }) => {
         if (cookieToken) {
           await deleteSessionByToken(db, cookieToken);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
+import { queueName } from './schemas.js';
 
 export function clusterRoutes(deps: OpsDeps): Route[] {
   return [
@@ -10,7 +11,7 @@ export function clusterRoutes(deps: OpsDeps): Route[] {
       summary: 'Worker connections per queue (one cached CLIENT LIST for all queues)',
       role: 'viewer',
       csrf: 'none',
-      query: z.strictObject({ queue: z.string().min(1).max(200).optional() }),
+      query: z.strictObject({ queue: queueName.optional() }),
       handler: async ({ query }) => {
         const workers = await deps.workers.workers();
         return ok({ workers: query.queue ? workers.filter((w) => w.queue === query.queue) : workers });

@@ -1,40 +1,48 @@
 // Dead letters: filter, group by fingerprint, replay, discard, export. Data passes the secret masker.
 import { deadLetters } from '@bullpen/db';
-import type { DeadLetter, DeadLetterFilter } from '@bullpen/jobs';
+import { MAX_BULK, type DeadLetter, type DeadLetterFilter, type SecretMasker } from '@bullpen/jobs';
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
-import { maskSecrets } from '../ops/mask-secrets.js';
-import { isoDate, page, pageSize } from './schemas.js';
+import { isoDate, page, pageSize, queueName, text } from './schemas.js';
 
 /** Most rows one export returns; narrow the filter for more. */
 export const EXPORT_LIMIT = 10_000;
 const EXPORT_PAGE = 200;
 
 const filterFields = {
-  queue: z.string().min(1).max(200).optional(),
-  q: z.string().min(1).max(200).optional(),
+  queue: queueName.optional(),
+  q: text(200).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   status: z.enum(['dead', 'replayed', 'discarded']).optional(),
-  fingerprint: z.string().min(1).max(300).optional(),
+  fingerprint: text(300).optional(),
 };
 const filterQuery = z.strictObject(filterFields);
 const filterBody = z.strictObject({
   ...filterFields,
+  // Bulk actions only ever touch dead letters: `status` may say so, and narrows nothing.
+  status: z.literal('dead').optional(),
   from: z.iso.datetime({ offset: true }).pipe(z.coerce.date()).optional(),
   to: z.iso.datetime({ offset: true }).pipe(z.coerce.date()).optional(),
 });
+/** The filter fields that narrow a bulk action; a filter naming none of them would select every dead letter. */
+const NARROWING = ['queue', 'q', 'from', 'to', 'fingerprint'] as const;
+const dryRun = z.boolean().default(false);
 const selection = z.union([
-  z.strictObject({ ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(1_000) }),
-  // A filter must say something: an empty one would select every dead letter by accident.
-  z.strictObject({ filter: filterBody.refine((f) => Object.values(f).some((v) => v !== undefined), 'an empty filter would select everything; name at least one field') }),
+  z.strictObject({ ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(MAX_BULK), dryRun }),
+  z.strictObject({
+    filter: filterBody.refine((f) => NARROWING.some((k) => f[k] !== undefined), `a bulk action by filter must name something that narrows it (${NARROWING.join(', ')}); status alone selects every dead letter`),
+    dryRun,
+  }),
 ]);
+type Selection = z.output<typeof selection>;
+const storeSelection = (body: Selection) => ('ids' in body ? { ids: body.ids } : { filter: { ...body.filter, status: undefined } });
 
-export function deadLetterView(letter: DeadLetter) {
-  return { ...letter, data: maskSecrets(letter.data), opts: maskSecrets(letter.opts) };
+export function deadLetterView(letter: DeadLetter, masker: SecretMasker) {
+  return { ...letter, jobName: masker.text(letter.jobName), data: masker.value(letter.data), opts: masker.value(letter.opts), error: masker.value(letter.error) as DeadLetter['error'], fingerprint: masker.text(letter.fingerprint) };
 }
 
 function toFilter(f: z.output<typeof filterQuery>): DeadLetterFilter {
@@ -43,7 +51,13 @@ function toFilter(f: z.output<typeof filterQuery>): DeadLetterFilter {
 
 export function deadLetterRoutes(deps: OpsDeps): Route[] {
   const store = deps.runtime.deadLetters;
-  const target = ({ body }: { body: z.output<typeof selection> }) => ('ids' in body ? `dead-letters:${body.ids.length} ids` : `dead-letters:filter`);
+  const masker = deps.runtime.masker;
+  const target = ({ body }: { body: Selection }) => ('ids' in body ? `dead-letters:${body.ids.length} ids` : `dead-letters:filter`);
+  /** `dryRun: true`: the count a bulk action would touch, so the console can confirm it; nothing changes. */
+  const preview = async (body: Selection) => {
+    const matching = await store.count(storeSelection(body));
+    return ok({ dryRun: true, matching, willTouch: Math.min(matching, MAX_BULK) });
+  };
   return [
     defineRoute({
       method: 'get',
@@ -54,7 +68,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       query: z.strictObject({ ...filterFields, page, pageSize: pageSize() }),
       handler: async ({ query }) => {
         const result = await store.list({ ...toFilter(query), status: query.status ?? 'dead' }, query.page, query.pageSize);
-        return ok({ ...result, items: result.items.map(deadLetterView) });
+        return ok({ ...result, items: result.items.map((l) => deadLetterView(l, masker)) });
       },
     }),
     defineRoute({
@@ -64,7 +78,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       role: 'viewer',
       csrf: 'none',
       query: filterQuery,
-      handler: async ({ query }) => ok({ groups: await store.groups({ ...toFilter(query), status: query.status ?? 'dead' }) }),
+      handler: async ({ query }) => ok({ groups: (await store.groups({ ...toFilter(query), status: query.status ?? 'dead' })).map((g) => ({ ...g, fingerprint: masker.text(g.fingerprint) })) }),
     }),
     defineRoute({
       method: 'get',
@@ -80,7 +94,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
         for (let p = 1; items.length < EXPORT_LIMIT; p++) {
           const batch = await store.list(filter, p, EXPORT_PAGE);
           total = batch.total;
-          items.push(...batch.items.map(deadLetterView));
+          items.push(...batch.items.map((l) => deadLetterView(l, masker)));
           if (batch.items.length < EXPORT_PAGE) break;
         }
         return {
@@ -100,19 +114,20 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       handler: async ({ params }) => {
         const letter = await store.get(params.id);
         if (!letter) throw notFound('DEAD_LETTER_NOT_FOUND', `No dead letter ${params.id}.`);
-        return ok(deadLetterView(letter));
+        return ok(deadLetterView(letter, masker));
       },
     }),
     defineRoute({
       method: 'post',
       path: '/dead-letters/replay',
-      summary: 'Replays dead letters, by ids or by filter (at most 1 000 a call), as new jobs on their queues',
+      summary: 'Replays dead letters, by ids or by a narrowing filter (at most 1 000 a call), as new jobs on their queues; dryRun: true reports how many it would touch',
       role: 'operator',
       csrf: 'token',
       body: selection,
       audit: { action: 'dead-letters.replay', target },
       handler: async ({ body }) => {
-        const outcome = await store.replay('ids' in body ? { ids: body.ids } : { filter: { ...body.filter, status: undefined } }, (name) => deps.runtime.queue(name));
+        if (body.dryRun) return preview(body);
+        const outcome = await store.replay(storeSelection(body), (name) => deps.runtime.queue(name));
         if ('ids' in body && outcome.replayed.length === 0 && outcome.skipped.length > 0 && !(await anyExists(deps, body.ids))) {
           throw notFound('DEAD_LETTER_NOT_FOUND', 'None of the selected dead letters exist.');
         }
@@ -122,13 +137,14 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'post',
       path: '/dead-letters/discard',
-      summary: 'Marks dead letters discarded, by ids or by filter (at most 1 000 a call)',
+      summary: 'Marks dead letters discarded, by ids or by a narrowing filter (at most 1 000 a call); dryRun: true reports how many it would touch',
       role: 'operator',
       csrf: 'token',
       body: selection,
       audit: { action: 'dead-letters.discard', target },
       handler: async ({ body }) => {
-        const discarded = await store.discard('ids' in body ? { ids: body.ids } : { filter: { ...body.filter, status: undefined } });
+        if (body.dryRun) return preview(body);
+        const discarded = await store.discard(storeSelection(body));
         if ('ids' in body && discarded.length === 0 && !(await anyExists(deps, body.ids))) throw notFound('DEAD_LETTER_NOT_FOUND', 'None of the selected dead letters exist.');
         return ok({ discarded });
       },

@@ -7,7 +7,7 @@ import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { readJobPage } from '../ops/job-page.js';
 import { jobDetail, jobSummary } from '../ops/job-view.js';
-import { emptyBody, idParams, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
+import { emptyBody, idParams, jobId, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
 
 /**
  * Jobs one batch of drain/clean/retry touches, and the most batches one request runs. A request also
@@ -192,19 +192,22 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       role: 'viewer',
       csrf: 'none',
       params: queueParams,
-      query: z.strictObject({ state: z.enum(LISTABLE).default('failed'), page, pageSize: pageSize(), id: z.string().min(1).max(256).optional() }),
+      query: z.strictObject({ state: z.enum(LISTABLE).default('failed'), page, pageSize: pageSize(), id: jobId.optional() }),
       guard: guardQueue,
       handler: async ({ params, query }) => {
         const queue = queueOf(deps, params.queue);
         if (query.id) {
           const job = await queue.getJob(query.id);
           const state = job ? await job.getState() : undefined;
-          const items = job && state === query.state ? [jobSummary(job)] : [];
+          const items = job && state === query.state ? [jobSummary(job, deps.runtime.masker)] : [];
           return ok({ items, state: query.state, page: 1, pageSize: query.pageSize, total: items.length });
         }
         const start = (query.page - 1) * query.pageSize;
         // Always an explicit end: without one BullMQ loads every job in the state.
-        const [items, total] = await Promise.all([readJobPage(deps.runtime.redis, queue, query.state, start, start + query.pageSize - 1), queue.getJobCountByTypes(query.state)]);
+        const [items, total] = await Promise.all([
+          readJobPage(deps.runtime.redis, queue, query.state, start, start + query.pageSize - 1, deps.runtime.masker),
+          queue.getJobCountByTypes(query.state),
+        ]);
         return ok({ items, state: query.state, page: query.page, pageSize: query.pageSize, total });
       },
     }),
@@ -218,7 +221,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       guard: guardQueue,
       handler: async ({ params }) => {
         const queue = queueOf(deps, params.queue);
-        return ok(await jobDetail(queue, await jobOf(queue, params.id)));
+        return ok(await jobDetail(queue, await jobOf(queue, params.id), deps.runtime.masker));
       },
     }),
     defineRoute({
@@ -232,7 +235,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
         const found = await Promise.all(deps.runtime.queueNames.map(async (name) => ({ name, job: await deps.runtime.queue(name)!.getJob(params.id) })));
         const hits = found.filter((f) => f.job);
         if (hits.length === 0) throw notFound('JOB_NOT_FOUND', `No job "${params.id}" in any queue.`);
-        return ok({ matches: await Promise.all(hits.map(async (h) => ({ queue: h.name, job: await jobDetail(deps.runtime.queue(h.name)!, h.job as Job) }))) });
+        return ok({ matches: await Promise.all(hits.map(async (h) => ({ queue: h.name, job: await jobDetail(deps.runtime.queue(h.name)!, h.job as Job, deps.runtime.masker) }))) });
       },
     }),
     defineRoute({

@@ -3,9 +3,21 @@ import { z } from 'zod';
 
 export const MAX_PAGE_SIZE = 100;
 
-export const queueParams = z.strictObject({ queue: z.string().min(1).max(200) });
-export const jobId = z.string().min(1).max(256);
-export const queueJobParams = z.strictObject({ queue: z.string().min(1).max(200), id: jobId });
+/**
+ * Every string input of every route: bounded, and never holding a NUL (`\u0000`), which PostgreSQL
+ * text and jsonb refuse (a 500 or a failed audit write otherwise) and no name or search needs.
+ */
+export const text = (max: number, min = 1) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character (\\u0000)');
+
+export const queueName = text(200);
+export const queueParams = z.strictObject({ queue: queueName });
+export const jobId = text(256);
+export const queueJobParams = z.strictObject({ queue: queueName, id: jobId });
 export const idParams = z.strictObject({ id: jobId });
 
 export const page = z.coerce.number().int().min(1).max(1_000_000).default(1);

@@ -55,7 +55,8 @@ export const auditLog = pgTable(
     at: tstz('at').notNull().default(sql`now()`),
     instanceId: text('instance_id').notNull(),
     actor: text('actor').notNull(),
-    role: text('role').$type<OpsRole>().notNull(),
+    /** The actor's role; `anonymous` for sign-in attempts by no known user. */
+    role: text('role').$type<OpsRole | 'anonymous'>().notNull(),
     action: text('action').notNull(),
     target: text('target').notNull(),
     params: jsonb('params').notNull(),

@@ -17,6 +17,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorFingerprint, serializeError, type SerializedError } from '../errors.js';
 import type { BullpenKeys } from './keys.js';
+import { defaultMasker, type SecretMasker } from '../masking.js';
 
 export type DeadLetter = typeof deadLetters.$inferSelect;
 
@@ -73,12 +74,15 @@ export class DeadLetterStore {
     private readonly db: Database,
     private readonly instanceId: string,
     private readonly log: Logger,
+    private readonly masker: SecretMasker = defaultMasker,
   ) {}
 
   /** Records a job that has run out of attempts. Idempotent; returns true if this call wrote the row. */
   async record(job: Job, error: unknown | undefined, recordedBy = this.instanceId): Promise<boolean> {
     if (!job.finishedOn || !job.id) return false;
-    const serialized = error === undefined ? errorFromJob(job) : serializeError(error);
+    // The error is stored masked (replay needs the data, never the error), and fingerprinted after
+    // masking, so a secret in a message neither lands in the table nor in a group's name.
+    const serialized = this.masker.value(error === undefined ? errorFromJob(job) : serializeError(error)) as SerializedError;
     const rows = await this.db
       .insert(deadLetters)
       .values({
@@ -148,6 +152,12 @@ export class DeadLetterStore {
   private selectionWhere(selection: DeadLetterSelection, status: DeadLetterStatus): SQL | undefined {
     if ('ids' in selection) return and(inArray(deadLetters.id, [...selection.ids]), eq(deadLetters.status, status));
     return this.where({ ...selection.filter, status });
+  }
+
+  /** How many letters in `status` a selection matches (what a replay or discard would consider). */
+  async count(selection: DeadLetterSelection, status: DeadLetterStatus = 'dead'): Promise<number> {
+    const rows = await this.db.select({ n: count() }).from(deadLetters).where(this.selectionWhere(selection, status));
+    return rows[0]?.n ?? 0;
   }
 
   /**

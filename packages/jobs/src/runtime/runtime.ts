@@ -27,6 +27,7 @@ import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { serializeError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
 import { createRedis } from './connection.js';
+import { defaultMasker, type SecretMasker } from '../masking.js';
 import { isConnectionError, watchRedis, type ConnectionWatch } from './connection-watch.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
@@ -75,6 +76,8 @@ export interface RuntimeOptions {
   outboxSweepEveryMs?: number | undefined;
   /** How long start() waits for Redis. Default 10 000 ms. */
   connectTimeoutMs?: number | undefined;
+  /** Masks secrets in what the runtime stores for people to read (dead-letter errors). Default: built-in patterns only. */
+  masker?: SecretMasker | undefined;
   /** Test seams. */
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
@@ -162,6 +165,8 @@ async function waitForReady(redis: Redis, url: string, timeoutMs: number): Promi
 
 export class JobRuntime {
   readonly instanceId: string;
+  /** The one secret masker, shared with the API that shows this runtime's jobs. */
+  readonly masker: SecretMasker;
   readonly keys: BullpenKeys;
   readonly deadLetters: DeadLetterStore;
   /** The fail-fast connection the queues use; API handlers may use it for reads. */
@@ -192,7 +197,8 @@ export class JobRuntime {
     this.keys = bullpenKeys(options.prefix);
     this.redis = createRedis(options.redisUrl, 'producer');
     this.producerWatch = watchRedis(this.redis, 'redis-producer', this.log);
-    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log);
+    this.masker = options.masker ?? defaultMasker;
+    this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log, this.masker);
     this.slots = options.maxActiveJobs ? new PrioritySlots(options.maxActiveJobs) : undefined;
     this.shouldFail = failureDecider(options.failureInjection, this.startedAt);
 
