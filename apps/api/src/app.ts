@@ -11,7 +11,8 @@ import { AuditLog } from './audit/audit-log.js';
 import { tokenMatches } from './auth/csrf.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { allows } from './auth/roles.js';
-import { findSession, readCookie, SESSION_COOKIE, type Session } from './auth/sessions.js';
+import { SessionCache } from './auth/session-cache.js';
+import { readCookie, SESSION_COOKIE, type Session } from './auth/sessions.js';
 import { ensureAdmin } from './auth/users.js';
 import { mountBoard } from './board.js';
 import type { Config } from './config.js';
@@ -60,8 +61,10 @@ export function createApp(ctx: AppContext): OpsApp {
   const bootstrap = ensureAdmin(database.db, { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }, logger).catch((err: unknown) => {
     logger.error({ err }, 'could not ensure the admin account; sign-in may fail until PostgreSQL answers');
   });
+  const sessionCache = new SessionCache({ db: database.db, redis: config.REDIS, publisher: runtime.redis, prefix: config.QUEUE_PREFIX, logger });
   const deps: OpsDeps = {
     config,
+    sessions: sessionCache,
     runtime,
     database,
     logger,
@@ -128,7 +131,7 @@ export function createApp(ctx: AppContext): OpsApp {
   const sessionOf = (req: Request) => sessions.get(req) ?? null;
   const resolveSession: express.RequestHandler = async (req, _res, next) => {
     const token = readCookie(req.get('cookie'), SESSION_COOKIE);
-    sessions.set(req, token ? ((await findSession(database.db, token)) ?? null) : null);
+    sessions.set(req, token ? ((await sessionCache.find(token)) ?? null) : null);
     next();
   };
   app.use([API_BASE, BOARD_PATH, '/metrics'], resolveSession);
@@ -188,6 +191,7 @@ export function createApp(ctx: AppContext): OpsApp {
     policies,
     async dispose() {
       events.dispose();
+      sessionCache.close();
       await bootstrap;
     },
   });

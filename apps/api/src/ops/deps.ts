@@ -3,6 +3,7 @@ import type { JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
+import type { SessionCache } from '../auth/session-cache.js';
 import type { Config } from '../config.js';
 import type { QueueEventStream } from '../events.js';
 import type { WorkerDirectory } from './worker-directory.js';
@@ -14,6 +15,11 @@ export interface OpsDeps {
   database: DatabaseHandle;
   logger: Logger;
   audit: AuditLog;
+  /**
+   * Session lookups, cached briefly. After disabling a user, changing their role or resetting their
+   * password, call `sessions.revokeUser(userId)`: their sessions end at once on every instance.
+   */
+  sessions: SessionCache;
   limiter: LoginLimiter;
   workers: WorkerDirectory;
   events: QueueEventStream;

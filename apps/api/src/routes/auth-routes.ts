@@ -55,7 +55,10 @@ export function authRoutes(deps: OpsDeps): Route[] {
           return new ApiError(401, 'INVALID_CREDENTIALS', 'Wrong user name or password.').reply();
         }
         await deps.limiter.succeeded(body.username, ip);
-        if (cookieToken) await deleteSessionByToken(db, cookieToken);
+        if (cookieToken) {
+          await deleteSessionByToken(db, cookieToken);
+          await deps.sessions.revokeToken(cookieToken);
+        }
         const session = await createSession(db, user.id, ttlMs);
         deps.logger.info({ username: user.username, role: user.role, ip }, 'signed in');
         await record('succeeded', { status: 200 });
@@ -74,7 +77,10 @@ export function authRoutes(deps: OpsDeps): Route[] {
       csrf: 'token',
       audit: { action: 'auth.sign-out', target: () => 'session' },
       handler: async ({ cookieToken, tls }) => {
-        if (cookieToken) await deleteSessionByToken(db, cookieToken);
+        if (cookieToken) {
+          await deleteSessionByToken(db, cookieToken);
+          await deps.sessions.revokeToken(cookieToken);
+        }
         return { status: 200, body: { signedOut: true }, headers: { 'Set-Cookie': sessionCookie(deps, '', 0, tls) } };
       },
     }),

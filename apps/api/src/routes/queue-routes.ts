@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
+import { readJobPage } from '../ops/job-page.js';
 import { jobDetail, jobSummary } from '../ops/job-view.js';
 import { emptyBody, idParams, jobId, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
 
@@ -203,8 +204,11 @@ export function queueRoutes(deps: OpsDeps): Route[] {
         }
         const start = (query.page - 1) * query.pageSize;
         // Always an explicit end: without one BullMQ loads every job in the state.
-        const [jobs, total] = await Promise.all([queue.getJobs([query.state], start, start + query.pageSize - 1, false), queue.getJobCountByTypes(query.state)]);
-        return ok({ items: jobs.filter(Boolean).map((j) => jobSummary(j as Job, deps.runtime.masker)), state: query.state, page: query.page, pageSize: query.pageSize, total });
+        const [items, total] = await Promise.all([
+          readJobPage(deps.runtime.redis, queue, query.state, start, start + query.pageSize - 1, deps.runtime.masker),
+          queue.getJobCountByTypes(query.state),
+        ]);
+        return ok({ items, state: query.state, page: query.page, pageSize: query.pageSize, total });
       },
     }),
     defineRoute({

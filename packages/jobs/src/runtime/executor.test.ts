@@ -57,6 +57,23 @@ describe('executeAttempt', () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it('a processor that first reads its signal after the deadline finds it aborted with the timeout', async () => {
+    // The signal is made only when read (executor.ts): one read late must still see the abort.
+    let seen: AbortSignal | undefined;
+    const late = defineJob({
+      ...echo,
+      timeoutMs: 20,
+      process: async (ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = ctx.signal;
+        return { summary: 'late' };
+      },
+    });
+    await expect(executeAttempt(late, attempt({ count: 1 }), options)).rejects.toBeInstanceOf(JobTimeoutError);
+    expect(seen?.aborted).toBe(true);
+    expect(seen?.reason).toBeInstanceOf(JobTimeoutError);
+  });
+
   it('passes an outside abort (cancellation) through to the processor', async () => {
     const controller = new AbortController();
     const waits = defineJob({

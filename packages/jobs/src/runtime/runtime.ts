@@ -229,6 +229,7 @@ export class JobRuntime {
   private workerWatch: ConnectionWatch | undefined;
   private closing: Promise<CloseResult> | undefined;
   private activeJobs = 0;
+  private statsInFlight: Promise<QueueStats[]> | undefined;
   private readonly stallListeners = new Set<(event: StallEvent) => void>();
 
   private constructor(private readonly options: RuntimeOptions) {
@@ -373,7 +374,11 @@ export class JobRuntime {
     for (const [name, definition] of this.definitions) {
       const breaker = new JobBreaker(name, definition.breaker, (snapshot) => this.publishBreaker(snapshot));
       this.breakers.set(name, breaker);
-      const worker = new Worker(name, (job, token, signal) => this.process(definition, breaker, job, token, signal), {
+      // The processor takes two parameters, not BullMQ's optional third (an AbortSignal): BullMQ makes
+      // an AbortController for every job of a processor that declares it, only for worker.cancelJob(),
+      // which Bullpen never calls (timeouts have the executor's own signal). One AbortSignal per job
+      // was measurable: see the executor's note and bench/runtime.bench.ts "CPU per job".
+      const worker = new Worker(name, (job, token) => this.process(definition, breaker, job, token), {
         connection: this.workerRedis,
         prefix: queuePrefix(this.options.prefix, name),
         concurrency: definition.concurrency ?? 1,
@@ -413,8 +418,8 @@ export class JobRuntime {
     return `${this.keys.receipts}:${queue}:${jobId ?? ''}`;
   }
 
-  /** The BullMQ processor for every type. Declares the signal parameter so BullMQ passes one. */
-  private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, token: string | undefined, signal?: AbortSignal): Promise<JobResult> {
+  /** The BullMQ processor for every type. */
+  private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, token: string | undefined): Promise<JobResult> {
     const attempt = job.attemptsMade + 1;
     let attemptLog: Logger | undefined;
     const log = () => (attemptLog ??= this.log.child({ queue: definition.queue, jobId: job.id, attempt }));
@@ -447,7 +452,6 @@ export class JobRuntime {
         {
           db: this.options.db,
           log,
-          signal,
           progress: (value) => job.updateProgress(value),
           injectFailure: this.shouldFail(definition.queue, job.id ?? ''),
           onOutboxWrite: () => {
@@ -610,10 +614,19 @@ export class JobRuntime {
     return this.definitions.get(name);
   }
 
-  /** Statistics for every queue (or those named), in two Redis round trips whatever the number of jobs. */
-  stats(names: readonly string[] = this.queueNames): Promise<QueueStats[]> {
-    const queues = names.map((name) => this.queues.get(name)).filter((q): q is Queue => q !== undefined);
-    return readQueueStats(this.redis, queues);
+  /**
+   * Statistics for every queue (or those named), in one Redis script call whatever the number of jobs.
+   * Callers that ask for every queue while such a read is in flight share it (single flight: never a
+   * cached result, only one that was still being read when they asked). Under 20 concurrent
+   * dashboards most overview requests overlap another's read (bench/api.bench.ts, "concurrent
+   * dashboards"). The result is shared: callers must not mutate it.
+   */
+  stats(names?: readonly string[]): Promise<QueueStats[]> {
+    if (names) return readQueueStats(this.redis, names.map((name) => this.queues.get(name)).filter((q): q is Queue => q !== undefined));
+    this.statsInFlight ??= readQueueStats(this.redis, [...this.queues.values()]).finally(() => {
+      this.statsInFlight = undefined;
+    });
+    return this.statsInFlight;
   }
 
   async queueStats(name: string): Promise<QueueStats | undefined> {
