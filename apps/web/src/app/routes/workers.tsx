@@ -1,13 +1,19 @@
-// Placeholder until the Workers feature registers its page here (replace `component` with a
-// lazyRouteComponent of features/workers/components/…, add a loader and validateSearch as needed).
-import { createRoute } from '@tanstack/react-router';
+// /workers?queue=… — instances and workers per queue; the queue filter lives in the URL.
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { z } from 'zod';
+import { allWorkersQuery, instancesQuery } from '../../features/workers/api';
 import { shellRoute } from '../route-root';
-import { placeholderPage } from './placeholder';
+
+export const workersSearch = z.object({
+  queue: z.string().min(1).max(200).optional().catch(undefined),
+});
 
 export const workersRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/workers',
-  component: placeholderPage('Workers', 'Instances and the workers attached to each queue.'),
+  validateSearch: workersSearch,
+  loader: ({ context }) => Promise.all([context.queryClient.ensureQueryData(instancesQuery), context.queryClient.ensureQueryData(allWorkersQuery)]),
+  component: lazyRouteComponent(() => import('../../features/workers/components/WorkersPage'), 'WorkersPage'),
 });
 
 export const workersRoutes = [workersRoute];
