@@ -29,6 +29,8 @@ export function e2eDefinitions(redis: Redis) {
       description: 'Fails until its gate key is set in Redis (end-to-end tests)',
       timeoutMs: 5_000,
       attempts: 1,
+      // Tests fail these jobs on purpose, many in a row: the breaker must not hold the queue.
+      breaker: { threshold: 1_000_000 },
       input: z.object({ gate: z.string().min(1).max(100) }).catchall(z.unknown()),
       process: async ({ input }) => {
         if ((await redis.exists(gateKey(input.gate))) === 0) {
