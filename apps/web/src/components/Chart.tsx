@@ -84,7 +84,8 @@ export function TimeChart({ timestamps, series, height = 180, summary, kind = 'l
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(1, max * 1.1, min)] } },
-        axes: [axis, { ...axis, size: 44 }],
+        // Counts are whole numbers: no 0.5 ticks.
+        axes: [axis, { ...axis, size: 48, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 50_000, 100_000, 1e6], values: (_u: uPlot, ticks: number[]) => ticks.map((t) => (series[0]?.format ? series[0].format(t) : t.toLocaleString('en'))) }],
         series: [
           {},
           ...series.map((s) => {

@@ -173,7 +173,7 @@ export function JsonTree({ value, label: treeLabel, height = 420 }: JsonTreeProp
         <button type="button" className="btn btn-sm" onClick={() => setExpanded(new Set(['']))}>
           Collapse
         </button>
-        <span className="num">{rows.length.toLocaleString('en')} rows shown</span>
+        <span className="num">{rows.length.toLocaleString('en')} {rows.length === 1 ? 'row' : 'rows'} shown</span>
       </div>
       <div ref={scrollRef} className="json-tree" style={{ height: Math.min(height, rows.length * ROW_HEIGHT + 8) }} role="group" aria-label={treeLabel} tabIndex={0}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: 'max-content' }}>
@@ -211,7 +211,7 @@ export function JsonTree({ value, label: treeLabel, height = 420 }: JsonTreeProp
                   <span className="json-spacer" />
                 )}
                 {row.name !== null ? <span className="json-key">{row.name}:</span> : null}
-                <span className={className}>{open && row.kind !== 'string' ? (row.kind === 'array' ? `[ ${row.size!.toLocaleString('en')} items ]` : `{ ${row.size!.toLocaleString('en')} keys }`) : text}</span>
+                <span className={className}>{open && canOpen && row.kind !== 'string' ? (row.kind === 'array' ? `[ ${row.size!.toLocaleString('en')} items ]` : `{ ${row.size!.toLocaleString('en')} keys }`) : text}</span>
               </div>
             );
           })}

@@ -7,7 +7,7 @@ export const queryKeys = {
     all: ['queues'] as const,
     list: () => ['queues', 'list'] as const,
     detail: (queue: string) => ['queues', 'detail', queue] as const,
-    jobs: (queue: string, filters: { state: string; page: number; id?: string | undefined }) =>
+    jobs: (queue: string, filters: { state: string; page: number }) =>
       ['queues', 'detail', queue, 'jobs', filters] as const,
     job: (queue: string, id: string) => ['queues', 'detail', queue, 'job', id] as const,
   },

@@ -1,10 +1,10 @@
 // Queue reads (overview, one queue, its jobs) and queue actions. Query options serve both route loaders
 // and components; every mutation answers with a toast and invalidates the queue's branch of the cache.
-import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { toast } from '../../components/Toaster';
 import { api, unwrap } from '../../lib/api-client';
 import type { GetResponse } from '../../lib/api-contract';
-import { errorMessage } from '../../lib/api-error';
+import { ApiError, errorMessage } from '../../lib/api-error';
 import { summariseSelection } from '../../lib/outcome';
 import { queryKeys } from '../../lib/query-keys';
 import type { JobState } from './job-states';
@@ -15,6 +15,21 @@ export type JobPage = GetResponse<'/api/v1/queues/{queue}/jobs'>;
 export type JobSummary = JobPage['items'][number];
 
 export const PAGE_SIZE = 50;
+
+/**
+ * Whether a job id exists in the queue (for "find a job by id"). The answer is the job itself, so it
+ * goes into the cache under the job page's key and the page opens without asking again.
+ */
+export async function findJob(queryClient: QueryClient, queue: string, id: string): Promise<boolean> {
+  try {
+    const job = await unwrap(api.GET('/api/v1/queues/{queue}/jobs/{id}', { params: { path: { queue, id } } }));
+    queryClient.setQueryData(queryKeys.queues.job(queue, id), job);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'JOB_NOT_FOUND') return false;
+    throw error;
+  }
+}
 
 export const queuesQuery = queryOptions({
   queryKey: queryKeys.queues.list(),
@@ -33,13 +48,13 @@ export const queueQuery = (queue: string) =>
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/queues/{queue}', { params: { path: { queue } }, signal })),
   });
 
-export const jobsQuery = (queue: string, filters: { state: JobState; page: number; id?: string | undefined }) =>
+export const jobsQuery = (queue: string, filters: { state: JobState; page: number }) =>
   queryOptions({
     queryKey: queryKeys.queues.jobs(queue, filters),
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/api/v1/queues/{queue}/jobs', {
-          params: { path: { queue }, query: { state: filters.state, page: filters.page, pageSize: PAGE_SIZE, ...(filters.id ? { id: filters.id } : {}) } },
+          params: { path: { queue }, query: { state: filters.state, page: filters.page, pageSize: PAGE_SIZE } },
           signal,
         }),
       ),

@@ -66,9 +66,9 @@ export function OverviewPage() {
       header: 'Done / min',
       align: 'right',
       cell: (q) => (
-        <div style={{ display: 'inline-flex', alignItems: 'center', gap: '0.5rem' }}>
-          <Sparkline values={chronological(q.completedPerMinute)} colorVar="--state-completed" summary={`${q.name}: jobs completed per minute over the last ${q.completedPerMinute.length} minutes`} />
-          <span className="num" style={{ minWidth: '3ch' }}>{formatCount(q.throughputPerMinute)}</span>
+        <div className="trend">
+          <Sparkline width={72} values={chronological(q.completedPerMinute)} colorVar="--state-completed" summary={`${q.name}: jobs completed per minute over the last ${q.completedPerMinute.length} minutes`} />
+          <span className="num">{formatCount(q.throughputPerMinute)}</span>
         </div>
       ),
     },
@@ -77,9 +77,9 @@ export function OverviewPage() {
       header: 'Failed / min',
       align: 'right',
       cell: (q) => (
-        <div style={{ display: 'inline-flex', alignItems: 'center', gap: '0.5rem' }}>
-          <Sparkline values={chronological(q.failedPerMinute)} colorVar="--state-failed" summary={`${q.name}: jobs failed per minute over the last ${q.failedPerMinute.length} minutes`} />
-          <span className="num" style={{ minWidth: '3ch' }}>{formatCount(q.failedPerMinute[1] ?? 0)}</span>
+        <div className="trend">
+          <Sparkline width={72} values={chronological(q.failedPerMinute)} colorVar="--state-failed" summary={`${q.name}: jobs failed per minute over the last ${q.failedPerMinute.length} minutes`} />
+          <span className="num">{formatCount(q.failedPerMinute[1] ?? 0)}</span>
         </div>
       ),
     },
