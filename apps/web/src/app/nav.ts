@@ -17,6 +17,6 @@ export const navEntries: NavEntry[] = [
   { to: '/dead-letters', label: 'Dead letters', icon: IconInbox, role: 'viewer' },
   { to: '/alerts', label: 'Alerts', icon: IconAlert, role: 'viewer' },
   { to: '/workers', label: 'Workers', icon: IconServer, role: 'viewer' },
-  { to: '/audit', label: 'Audit log', icon: IconList, role: 'viewer' },
+  { to: '/audit', label: 'Audit log', icon: IconList, role: 'admin' },
   { to: '/accounts', label: 'Accounts', icon: IconUsers, role: 'admin' },
 ];

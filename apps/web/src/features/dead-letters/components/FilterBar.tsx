@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Button } from '../../../components/Button';
 import { IconSearch, IconX } from '../../../components/icons';
 import type { DeadLetterFilter } from '../api';
-import { fromLocalInput, toLocalInput } from '../time-input';
+import { fromLocalInput, toLocalInput } from '../../../lib/datetime-local';
 
 const TYPING_PAUSE_MS = 300;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromLocalInput, toLocalInput } from './time-input';
+import { fromLocalInput, toLocalInput } from './datetime-local';
 
 describe('datetime-local round trip', () => {
   it('keeps the instant through the local input and back', () => {
