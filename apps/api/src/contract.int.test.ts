@@ -72,6 +72,7 @@ function samples(signedOut: Credentials): Record<string, Array<() => Test>> {
     'get /instances': [() => get('/instances')],
     'get /audit': [() => get('/audit')],
     'get /openapi.json': [() => get('/openapi.json')],
+    'get /users': [() => get('/users')],
     // Mutations, in an order that leaves each one something to act on.
     'post /queues/:queue/pause': [() => post('/queues/ops-ok/pause')],
     'post /queues/:queue/resume': [() => post('/queues/ops-ok/resume')],
@@ -87,6 +88,11 @@ function samples(signedOut: Credentials): Record<string, Array<() => Test>> {
     'post /schedules/:id/resume': [() => post('/schedules/ops-tick/resume')],
     'post /dead-letters/replay': [() => post('/dead-letters/replay', { ids: [ids.deadLetter] })],
     'post /dead-letters/discard': [() => post('/dead-letters/discard', { ids: [ids.deadLetterToDiscard] })],
+    'post /users': [() => post('/users', { username: 'contract-user', password: 'a long enough passphrase', role: 'viewer' })],
+    'post /users/:username/role': [() => post('/users/contract-user/role', { role: 'operator' })],
+    'post /users/:username/password': [() => post('/users/contract-user/password', { password: 'another long passphrase' })],
+    'post /users/:username/disable': [() => post('/users/contract-user/disable')],
+    'post /users/:username/enable': [() => post('/users/contract-user/enable')],
     'post /auth/logout': [() => request(h.app).post('/api/v1/auth/logout').set('Cookie', signedOut.cookie).set('X-CSRF-Token', signedOut.csrfToken).send({})],
   };
 }

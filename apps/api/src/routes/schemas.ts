@@ -134,6 +134,14 @@ export const deadLetterResponse = z.strictObject({
 });
 
 
+export const accountResponse = z.strictObject({
+  username: z.string(),
+  role: z.enum(['viewer', 'operator', 'admin']),
+  createdAt: isoTimestamp,
+  disabledAt: isoTimestamp.nullable(),
+  disabled: z.boolean(),
+});
+
 /**
  * Shapes the OpenAPI document names under components/schemas (and so the SPA's generated types:
  * `components['schemas']['QueueSummary']`). Every other response is named after its route.
@@ -148,4 +156,5 @@ export const namedSchemas: Record<string, z.ZodType> = {
   SelectionResult: selectionResult,
   DeadLetter: deadLetterResponse,
   SerializedError: serializedError,
+  Account: accountResponse,
 };
