@@ -20,6 +20,9 @@ export const accountsQuery = queryOptions({
   queryFn: ({ signal }) => unwrap(api.GET('/api/v1/users', { signal })),
 });
 
+/** "an admin", "an operator", "a viewer". */
+export const withArticle = (role: string) => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+
 function useRefresh() {
   const queryClient = useQueryClient();
   return () => queryClient.invalidateQueries({ queryKey: accountKeys.all });
@@ -30,7 +33,7 @@ export function useCreateAccount() {
   const refresh = useRefresh();
   return useMutation({
     mutationFn: (input: { username: string; password: string; role: Role }) => unwrap(api.POST('/api/v1/users', { body: input })),
-    onSuccess: ({ user }) => toast({ title: `Created ${user.username}`, description: `Signs in as ${user.role === 'admin' ? 'an' : 'a'} ${user.role} with the password you set.`, tone: 'success' }),
+    onSuccess: ({ user }) => toast({ title: `Created ${user.username}`, description: `Signs in as ${withArticle(user.role)} with the password you set.`, tone: 'success' }),
     onSettled: refresh,
   });
 }
@@ -49,7 +52,7 @@ export function useSetRole() {
   const refresh = useRefresh();
   return useMutation({
     mutationFn: ({ username, role }: { username: string; role: Role }) => unwrap(api.POST('/api/v1/users/{username}/role', { params: { path: { username } }, body: { role } })),
-    onSuccess: ({ user }) => toast({ title: `${user.username} is now ${user.role === 'admin' ? 'an' : 'a'} ${user.role}`, description: 'It applies from their next request.', tone: 'success' }),
+    onSuccess: ({ user }) => toast({ title: `${user.username} is now ${withArticle(user.role)}`, description: 'It applies from their next request.', tone: 'success' }),
     onError: (error, { username }) => toast({ title: `Could not change the role of ${username}`, description: errorMessage(error), tone: 'error' }),
     onSettled: refresh,
   });

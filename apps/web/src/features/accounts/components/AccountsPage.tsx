@@ -11,7 +11,7 @@ import { EmptyState } from '../../../components/States';
 import { StateBadge } from '../../../components/StateBadge';
 import { ROLES, type Role } from '../../../lib/roles';
 import { useSession } from '../../../lib/session';
-import { accountsQuery, useSetDisabled, useSetRole, type Account } from '../api';
+import { accountsQuery, useSetDisabled, useSetRole, withArticle, type Account } from '../api';
 import '../accounts.css';
 import { CreateAccountDialog, ResetPasswordDialog } from './AccountDialogs';
 
@@ -29,7 +29,7 @@ function RoleSelect({ account, self }: { account: Account; self: boolean }) {
       onChange={(e) => {
         const role = e.target.value as Role;
         // Demoting yourself locks you out of this page: make sure it is meant.
-        if (self && !window.confirm(`Make yourself ${role === 'admin' ? 'an' : 'a'} ${role}? You will lose access to accounts and the audit log.`)) return;
+        if (self && !window.confirm(`Make yourself ${withArticle(role)}? You will lose access to accounts and the audit log.`)) return;
         setRole.mutate({ username: account.username, role });
       }}
     >
