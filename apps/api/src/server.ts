@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, demoFailureQueues, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -25,7 +25,15 @@ export interface InstanceOptions {
 }
 
 export async function startInstance(config: Config, logger: Logger, options: InstanceOptions = {}): Promise<Instance> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  // One warn when PostgreSQL connections start failing, one info when one opens again (see ConnectionWatch).
+  const databaseWatch = new ConnectionWatch('postgres', logger);
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PGLITE_DATA_DIR,
+    onConnectionError: (err) => databaseWatch.lost(err),
+    onConnectFailed: (err) => databaseWatch.lost(err),
+    onConnected: () => databaseWatch.recovered(),
+  });
   let runtime: JobRuntime | undefined;
   try {
     await migrate(database);

@@ -13,3 +13,4 @@ export { bullpenKeys, type BullpenKeys } from './runtime/keys.js';
 export { createRedis } from './runtime/connection.js';
 export { reconcileSchedulers } from './runtime/scheduler.js';
 export { failureDecider, type FailureInjection } from './runtime/failure-injection.js';
+export { ConnectionWatch, watchRedis, isConnectionError } from './runtime/connection-watch.js';
