@@ -81,7 +81,8 @@ export function TimeChart({ timestamps, series, height = 180, summary, kind = 'l
       return {
         width,
         height,
-        legend: { show: true },
+        // Series names only: the hovered values would crowd a small card.
+        legend: { show: true, live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(1, max * 1.1, min)] } },
         // Counts are whole numbers: no 0.5 ticks.

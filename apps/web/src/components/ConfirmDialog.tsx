@@ -9,8 +9,12 @@ export interface ConfirmDialogProps {
   /** The button that opens it. */
   trigger: ReactElement;
   title: string;
-  /** How many items the action touches; shown in the text and on the confirm button. */
+  /** How many items the action touches; shown in the text. */
   count?: number | undefined;
+  /** The count is being asked for: confirming waits until it is known. */
+  counting?: boolean;
+  /** Told when the dialog opens or closes (to ask for a fresh count while it is open). */
+  onOpenChange?: (open: boolean) => void;
   /** "waiting jobs" — what `count` counts. */
   noun?: string;
   description: ReactNode;
@@ -20,8 +24,12 @@ export interface ConfirmDialogProps {
   onConfirm: () => Promise<unknown>;
 }
 
-export function ConfirmDialog({ trigger, title, count, noun = 'jobs', description, confirmLabel, tone = 'danger', onConfirm }: ConfirmDialogProps) {
-  const [open, setOpen] = useState(false);
+export function ConfirmDialog({ trigger, title, count, counting = false, onOpenChange, noun = 'jobs', description, confirmLabel, tone = 'danger', onConfirm }: ConfirmDialogProps) {
+  const [open, setOpenState] = useState(false);
+  const setOpen = (next: boolean) => {
+    setOpenState(next);
+    onOpenChange?.(next);
+  };
   const [pending, setPending] = useState(false);
   const confirm = async () => {
     setPending(true);
@@ -43,8 +51,10 @@ export function ConfirmDialog({ trigger, title, count, noun = 'jobs', descriptio
           <AlertDialog.Title>{title}</AlertDialog.Title>
           <AlertDialog.Description asChild>
             <div className="dialog-description">
-              {count !== undefined ? (
-                <p style={{ marginTop: 0 }}>
+              {counting ? (
+                <p style={{ marginTop: 0 }} aria-live="polite">Counting the {noun}…</p>
+              ) : count !== undefined ? (
+                <p style={{ marginTop: 0 }} aria-live="polite">
                   This touches <span className="dialog-count" data-testid="confirm-count">{formatCount(count)}</span> {noun}.
                 </p>
               ) : null}
@@ -55,7 +65,7 @@ export function ConfirmDialog({ trigger, title, count, noun = 'jobs', descriptio
             <AlertDialog.Cancel asChild>
               <Button disabled={pending}>Cancel</Button>
             </AlertDialog.Cancel>
-            <Button variant={tone} pending={pending} onClick={() => void confirm()}>
+            <Button variant={tone} pending={pending} disabled={counting} onClick={() => void confirm()}>
               {confirmLabel}
             </Button>
           </div>

@@ -10,6 +10,8 @@ export const queryKeys = {
     jobs: (queue: string, filters: { state: string; page: number }) =>
       ['queues', 'detail', queue, 'jobs', filters] as const,
     job: (queue: string, id: string) => ['queues', 'detail', queue, 'job', id] as const,
+    durations: (queue: string) => ['queues', 'detail', queue, 'durations'] as const,
+    preview: (queue: string, action: Record<string, string | number | boolean>) => ['queues', 'detail', queue, 'preview', action] as const,
   },
   workers: {
     all: ['workers'] as const,

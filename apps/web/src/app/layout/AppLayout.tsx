@@ -22,24 +22,26 @@ export function AppLayout() {
     <Tooltip.Provider delayDuration={300}>
       <div className="shell">
         <aside className="sidebar" aria-label="Main">
-          <Link to="/" className="brand">
-            <span className="brand-mark" aria-hidden="true">B</span>
-            Bullpen
-          </Link>
-          <nav className="nav" aria-label="Pages">
-            {navEntries
-              .filter((entry) => allows(session?.role, entry.role))
-              .map(({ to, label, icon: Icon }) => (
-                <Link key={to} to={to} activeOptions={{ exact: to === '/' }}>
-                  <Icon /> {label}
-                </Link>
-              ))}
-            <div className="nav-section">Tools</div>
-            <a href="/board">
-              <IconExternal /> Bull Board
-            </a>
-          </nav>
-          <div className="sidebar-footer faint">Operations console</div>
+          <div className="sidebar-inner">
+            <Link to="/" className="brand">
+              <span className="brand-mark" aria-hidden="true">B</span>
+              Bullpen
+            </Link>
+            <nav className="nav" aria-label="Pages">
+              {navEntries
+                .filter((entry) => allows(session?.role, entry.role))
+                .map(({ to, label, icon: Icon }) => (
+                  <Link key={to} to={to} activeOptions={{ exact: to === '/' }}>
+                    <Icon /> {label}
+                  </Link>
+                ))}
+              <div className="nav-section">Tools</div>
+              <a href="/board">
+                <IconExternal /> Bull Board
+              </a>
+            </nav>
+            <div className="sidebar-footer faint">Operations console</div>
+          </div>
         </aside>
         <div className="main">
           <header className="topbar">

@@ -36,12 +36,6 @@ export const queuesQuery = queryOptions({
   queryFn: ({ signal }) => unwrap(api.GET('/api/v1/queues', { signal })),
 });
 
-export const workersQuery = queryOptions({
-  queryKey: queryKeys.workers.all,
-  queryFn: ({ signal }) => unwrap(api.GET('/api/v1/workers', { signal })),
-  staleTime: 15_000,
-});
-
 export const queueQuery = (queue: string) =>
   queryOptions({
     queryKey: queryKeys.queues.detail(queue),
@@ -60,6 +54,29 @@ export const jobsQuery = (queue: string, filters: { state: JobState; page: numbe
       ),
     // Paging and live refreshes keep the old rows on screen instead of flashing a spinner.
     placeholderData: keepPreviousData,
+  });
+
+/** Run times of the queue's most recently finished jobs (two hash fields each, no data). */
+export const durationsQuery = (queue: string) =>
+  queryOptions({
+    queryKey: queryKeys.queues.durations(queue),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/queues/{queue}/durations', { params: { path: { queue }, query: { limit: 200 } }, signal })),
+  });
+
+/** What a drain would remove right now: the number its confirmation states. */
+export const drainPreviewQuery = (queue: string, delayed: boolean) =>
+  queryOptions({
+    queryKey: queryKeys.queues.preview(queue, { action: 'drain', delayed }),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/queues/{queue}/drain-preview', { params: { path: { queue }, query: { delayed: delayed ? 'true' : 'false' } }, signal })),
+    staleTime: 0,
+  });
+
+export const cleanPreviewQuery = (queue: string, state: CleanableState, olderThanMs: number) =>
+  queryOptions({
+    queryKey: queryKeys.queues.preview(queue, { action: 'clean', state, olderThanMs }),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/queues/{queue}/clean-preview', { params: { path: { queue }, query: { state, olderThanMs } }, signal })),
+    staleTime: 0,
   });
 
 function useInvalidateQueue(queue: string) {

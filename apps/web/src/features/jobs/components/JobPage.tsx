@@ -55,7 +55,6 @@ function JobView({ job, queue, header }: { job: JobDetail; queue: string; header
   const navigate = useNavigate();
   const maxAttempts = typeof job.opts.attempts === 'number' ? job.opts.attempts : undefined;
   const ran = job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : null;
-  const boardUrl = `/board/queue/${encodeURIComponent(queue)}/${encodeURIComponent(job.id)}`;
 
   return (
     <>
@@ -99,7 +98,7 @@ function JobView({ job, queue, header }: { job: JobDetail; queue: string; header
               />
             ) : null}
           </Can>
-          <a className="btn" href={boardUrl}>
+          <a className="btn" href={job.boardUrl}>
             <IconExternal /> Bull Board
           </a>
         </div>

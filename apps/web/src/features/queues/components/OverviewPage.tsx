@@ -1,17 +1,20 @@
 // Every queue at a glance: counts by state, throughput and failures per minute (sparklines), failure
 // rate, oldest waiting age, paused and breaker state, workers attached, and the way into Bull Board.
-import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
+import { useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { Sparkline } from '../../../components/Chart';
 import { DataTable, type Column } from '../../../components/DataTable';
 import { IconExternal } from '../../../components/icons';
 import { StateBadge } from '../../../components/StateBadge';
 import { formatCount, formatDuration, formatPercent } from '../../../lib/format';
-import { queuesQuery, workersQuery, type QueueOverview } from '../api';
+import { queuesQuery, type QueueOverview } from '../api';
 
 const waitingOf = (q: QueueOverview) => q.counts.waiting + q.counts.prioritized;
-/** Oldest first in the chart; the API sends the current minute first. */
-const chronological = (values: readonly number[]) => [...values].reverse();
+/**
+ * Full minutes, oldest first: the API sends the minute in progress first, and the figure beside the
+ * sparkline is the last full minute, so the line ends where the number is.
+ */
+const chronological = (values: readonly number[]) => values.slice(1).reverse();
 
 function Count({ value, state }: { value: number; state: string }) {
   return (
@@ -23,11 +26,6 @@ function Count({ value, state }: { value: number; state: string }) {
 
 export function OverviewPage() {
   const { data } = useSuspenseQuery(queuesQuery);
-  // Workers come from one cached CLIENT LIST; the table shows "–" until they arrive.
-  const workers = useQuery(workersQuery);
-  const workersByQueue = new Map<string, number>();
-  for (const w of workers.data?.workers ?? []) workersByQueue.set(w.queue, (workersByQueue.get(w.queue) ?? 0) + 1);
-
   const queues = data.queues;
   const totals = queues.reduce(
     (t, q) => ({
@@ -67,7 +65,7 @@ export function OverviewPage() {
       align: 'right',
       cell: (q) => (
         <div className="trend">
-          <Sparkline width={72} values={chronological(q.completedPerMinute)} colorVar="--state-completed" summary={`${q.name}: jobs completed per minute over the last ${q.completedPerMinute.length} minutes`} />
+          <Sparkline width={60} values={chronological(q.completedPerMinute)} colorVar="--state-completed" summary={`${q.name}: jobs completed per minute over the last ${q.completedPerMinute.length - 1} full minutes`} />
           <span className="num">{formatCount(q.throughputPerMinute)}</span>
         </div>
       ),
@@ -78,7 +76,7 @@ export function OverviewPage() {
       align: 'right',
       cell: (q) => (
         <div className="trend">
-          <Sparkline width={72} values={chronological(q.failedPerMinute)} colorVar="--state-failed" summary={`${q.name}: jobs failed per minute over the last ${q.failedPerMinute.length} minutes`} />
+          <Sparkline width={60} values={chronological(q.failedPerMinute)} colorVar="--state-failed" summary={`${q.name}: jobs failed per minute over the last ${q.failedPerMinute.length - 1} full minutes`} />
           <span className="num">{formatCount(q.failedPerMinute[1] ?? 0)}</span>
         </div>
       ),
@@ -101,8 +99,9 @@ export function OverviewPage() {
       id: 'workers',
       header: 'Workers',
       align: 'right',
-      cell: (q) => (workers.data ? formatCount(workersByQueue.get(q.name) ?? 0) : '–'),
-      cellClass: (q) => (workers.data && (workersByQueue.get(q.name) ?? 0) === 0 ? 'zero' : undefined),
+      // null when Redis refuses CLIENT LIST (some managed Redis services do).
+      cell: (q) => (q.workerCount === null ? '–' : formatCount(q.workerCount)),
+      cellClass: (q) => (q.workerCount === 0 ? 'zero' : undefined),
     },
     {
       id: 'board',

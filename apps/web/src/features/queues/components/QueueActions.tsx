@@ -1,11 +1,12 @@
 // The queue-wide actions. Each destructive one confirms with the number of jobs it will touch; each
 // answers with a toast (see api.ts). Rendered only for operators (the page wraps it in <Can>).
+import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { IconBroom, IconPause, IconPlay, IconRetry, IconTrash, IconZap } from '../../../components/icons';
 import { formatCount, formatDuration } from '../../../lib/format';
-import { useCleanQueue, useDrainQueue, usePauseQueue, useResetBreaker, useRetryAllFailed, type CleanableState, type QueueDetail } from '../api';
+import { cleanPreviewQuery, drainPreviewQuery, useCleanQueue, useDrainQueue, usePauseQueue, useResetBreaker, useRetryAllFailed, type CleanableState, type QueueDetail } from '../api';
 
 const CLEAN_STATES: Array<{ value: CleanableState; label: string; count: (q: QueueDetail) => number }> = [
   { value: 'completed', label: 'Completed', count: (q) => q.counts.completed },
@@ -28,7 +29,11 @@ export function QueueActions({ queue }: { queue: QueueDetail }) {
   const [cleanAge, setCleanAge] = useState(3_600_000);
   const ids = { delayed: useId(), state: useId(), age: useId() };
   const waiting = queue.counts.waiting + queue.counts.prioritized;
-  const cleanCount = CLEAN_STATES.find((s) => s.value === cleanState)!.count(queue);
+  // While a confirmation is open, the API counts exactly what the action would touch.
+  const [drainOpen, setDrainOpen] = useState(false);
+  const [cleanOpen, setCleanOpen] = useState(false);
+  const drainPreview = useQuery({ ...drainPreviewQuery(name, drainDelayed), enabled: drainOpen });
+  const cleanPreview = useQuery({ ...cleanPreviewQuery(name, cleanState, cleanAge), enabled: cleanOpen });
 
   return (
     <>
@@ -67,11 +72,16 @@ export function QueueActions({ queue }: { queue: QueueDetail }) {
           </Button>
         }
         title={`Drain ${name}?`}
-        count={waiting + (drainDelayed ? queue.counts.delayed : 0)}
+        count={drainPreview.data?.count}
+        counting={drainPreview.isPending}
+        onOpenChange={setDrainOpen}
         noun={drainDelayed ? 'waiting and delayed jobs' : 'waiting jobs'}
         description={
           <>
             <p>They are removed without running. Active jobs finish; completed and failed jobs stay.</p>
+            {drainPreview.data && drainPreview.data.count > drainPreview.data.perCall ? (
+              <p>One drain removes at most {formatCount(drainPreview.data.perCall)}; drain again for the rest.</p>
+            ) : null}
             <label htmlFor={ids.delayed} className="row" style={{ gap: '0.4rem' }}>
               <input id={ids.delayed} type="checkbox" checked={drainDelayed} onChange={(e) => setDrainDelayed(e.target.checked)} />
               Also remove the {formatCount(queue.counts.delayed)} delayed jobs
@@ -84,8 +94,10 @@ export function QueueActions({ queue }: { queue: QueueDetail }) {
       <ConfirmDialog
         trigger={<Button icon={<IconBroom size={14} />}>Clean</Button>}
         title={`Clean old jobs from ${name}`}
-        count={cleanCount}
-        noun={`${cleanState === 'wait' ? 'waiting' : cleanState} jobs at most (those older than ${cleanAge === 0 ? 'now' : formatDuration(cleanAge)})`}
+        count={cleanPreview.data?.count}
+        counting={cleanPreview.isPending}
+        onOpenChange={setCleanOpen}
+        noun={`${cleanPreview.data && !cleanPreview.data.exact ? 'or more ' : ''}${cleanState === 'wait' ? 'waiting' : cleanState} jobs older than ${cleanAge === 0 ? 'now' : formatDuration(cleanAge)}`}
         description={
           <div className="row" style={{ gap: 'var(--space-3)', alignItems: 'flex-end' }}>
             <div className="field">

@@ -1,20 +1,16 @@
-// Throughput and failures per minute (from the queue's metrics), and the duration of recent completed jobs.
+// Throughput and failures per minute (from the queue's metrics), and the run time of recently finished jobs.
 import { useQuery } from '@tanstack/react-query';
 import { minuteTimestamps, TimeChart } from '../../../components/Chart';
 import { formatDuration } from '../../../lib/format';
-import { jobsQuery, type QueueDetail } from '../api';
+import { durationsQuery, type QueueDetail } from '../api';
 
 export function QueueCharts({ queue }: { queue: QueueDetail }) {
   const minutes = queue.completedPerMinute.length;
   const timestamps = minuteTimestamps(minutes);
   const completed = [...queue.completedPerMinute].reverse();
   const failed = [...queue.failedPerMinute].reverse();
-  // The newest completed jobs carry their run times: the API has no duration series yet.
-  const recent = useQuery(jobsQuery(queue.name, { state: 'completed', page: 1 }));
-  const runs = (recent.data?.items ?? [])
-    .filter((j) => j.processedOn && j.finishedOn)
-    .map((j) => ({ at: Math.floor(j.finishedOn! / 1000), ms: j.finishedOn! - j.processedOn! }))
-    .sort((a, b) => a.at - b.at);
+  const recent = useQuery(durationsQuery(queue.name));
+  const runs = (recent.data?.items ?? []).map((j) => ({ at: Math.floor(j.finishedOn / 1000), ms: j.durationMs })).sort((a, b) => a.at - b.at);
   // uPlot needs strictly increasing x values: several jobs finishing in one second share one point (the slowest).
   const byTime = new Map<number, number>();
   for (const r of runs) byTime.set(r.at, Math.max(byTime.get(r.at) ?? 0, r.ms));
@@ -40,7 +36,7 @@ export function QueueCharts({ queue }: { queue: QueueDetail }) {
             timestamps={[...byTime.keys()]}
             series={[{ label: 'Run time', values: [...byTime.values()], colorVar: '--state-active', format: formatDuration }]}
             height={120}
-            summary={`Run time of the ${runs.length} most recently completed jobs of ${queue.name}.`}
+            summary={`Run time of the ${runs.length} most recently finished jobs of ${queue.name}.`}
           />
         ) : (
           <p className="faint" style={{ margin: 0, fontSize: 'var(--text-sm)' }}>Run times appear once jobs complete.</p>

@@ -18,6 +18,17 @@ import { QueueSettings } from './QueueSettings';
 
 const route = getRouteApi('/_shell/queues/$queue');
 
+/** Bull Board's name for each state's list, so its link opens the tab the operator is on. */
+const BOARD_STATUS: Record<(typeof JOB_STATES)[number], string> = {
+  waiting: 'waiting',
+  prioritized: 'prioritized',
+  active: 'active',
+  delayed: 'delayed',
+  completed: 'completed',
+  failed: 'failed',
+  'waiting-children': 'waiting-children',
+};
+
 export function QueuePage() {
   const { queue } = route.useParams();
   const search = route.useSearch();
@@ -46,7 +57,7 @@ export function QueuePage() {
           <Can role="operator">
             <QueueActions queue={detail} />
           </Can>
-          <a className="btn" href={detail.boardUrl}>
+          <a className="btn" href={`${detail.boardUrl}?status=${BOARD_STATUS[state]}`}>
             <IconExternal /> Bull Board
           </a>
         </div>
