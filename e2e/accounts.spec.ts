@@ -5,6 +5,8 @@ import { DESKTOP } from './console-pages.js';
 import { API, ApiClient, createUser, expect, loginAs, test } from './fixtures/index.js';
 
 test.use({ viewport: DESKTOP });
+// Several pages, browser contexts and jobs per test: slack for a loaded machine.
+test.describe.configure({ timeout: 60_000 });
 
 interface AccountList {
   users: Array<{ username: string; role: string; disabled: boolean }>;
@@ -46,7 +48,7 @@ test('an admin creates an operator, who signs in elsewhere; disabling them ends 
     expect((await operatorContext.request.get(`${API}/auth/me`)).status()).toBe(200);
 
     // The admin disables them, confirming in the dialog.
-    await row.getByRole('button', { name: `Disable ${username}` }).click();
+    await row.getByRole('button', { name: `Disable: ${username}` }).click();
     const confirm = page.getByRole('alertdialog', { name: `Disable ${username}?` });
     await confirm.getByRole('button', { name: 'Disable' }).click();
     await expect(confirm).toBeHidden();
@@ -68,7 +70,7 @@ test('an admin creates an operator, who signs in elsewhere; disabling them ends 
   }
 
   // Enabling them again lets them back in with the same password.
-  await row.getByRole('button', { name: `Enable ${username}` }).click();
+  await row.getByRole('button', { name: `Enable: ${username}` }).click();
   await expect(row.getByText('Active')).toBeVisible();
   await (await ApiClient.signIn(username, password)).dispose();
 });
@@ -93,7 +95,7 @@ test('an admin changes a role and sets a new password; the API applies both at o
     await api.postJson('/queues/e2e-ok/resume');
 
     const newPassword = `new-${randomBytes(9).toString('hex')}`;
-    await row.getByRole('button', { name: `Set a new password for ${user.username}` }).click();
+    await row.getByRole('button', { name: `Reset password: ${user.username}` }).click();
     const dialog = page.getByRole('dialog', { name: `New password for ${user.username}` });
     await dialog.getByLabel('New password').fill('short');
     await dialog.getByRole('button', { name: 'Set password' }).click();

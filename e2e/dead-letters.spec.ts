@@ -7,6 +7,8 @@ import { DESKTOP } from './console-pages.js';
 import { ApiClient, E2E_QUEUE, expect, loginAs, Queues, test } from './fixtures/index.js';
 
 test.use({ viewport: DESKTOP });
+// Several pages, browser contexts and jobs per test: slack for a loaded machine.
+test.describe.configure({ timeout: 60_000 });
 
 interface LetterList {
   items: Array<{ id: number; jobId: string; status: string; replayJobId: string | null; data: { gate?: string; n?: number } }>;
