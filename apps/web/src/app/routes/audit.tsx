@@ -1,4 +1,4 @@
-// /audit?actor=…&action=…&outcome=…&from=…&to=…&page=… — filters and page in the URL. The API lets only
+// /audit?actor=…&action=…&target=…&outcome=…&from=…&to=…&page=… — filters and page in the URL. The API lets only
 // admins read the log, so the route sends anyone else to the overview instead of an error.
 import { createRoute, lazyRouteComponent, redirect } from '@tanstack/react-router';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ const instant = z.iso.datetime({ offset: true }).optional().catch(undefined);
 export const auditSearch = z.object({
   actor: z.string().min(1).max(100).optional().catch(undefined),
   action: z.string().min(1).max(100).optional().catch(undefined),
+  target: z.string().min(1).max(300).optional().catch(undefined),
   outcome: z.enum(['started', 'succeeded', 'rejected', 'failed']).optional().catch(undefined),
   from: instant,
   to: instant,

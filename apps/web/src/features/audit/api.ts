@@ -10,6 +10,8 @@ export type AuditOutcome = AuditEntry['outcome'];
 export interface AuditFilter {
   actor?: string | undefined;
   action?: string | undefined;
+  /** Exact target or a prefix of one (`queue:` for every queue action). */
+  target?: string | undefined;
   outcome?: AuditOutcome | undefined;
   from?: string | undefined;
   to?: string | undefined;

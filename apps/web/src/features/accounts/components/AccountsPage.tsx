@@ -47,15 +47,15 @@ function AccountActions({ account, self }: { account: Account; self: boolean }) 
   const pending = setDisabled.isPending && setDisabled.variables.username === account.username;
   return (
     <div className="row" style={{ justifyContent: 'flex-end', flexWrap: 'nowrap' }}>
-      <ResetPasswordDialog username={account.username} trigger={<Button size="sm" aria-label={`Set a new password for ${account.username}`}>Reset password</Button>} />
+      <ResetPasswordDialog username={account.username} trigger={<Button size="sm" aria-label={`Reset password: ${account.username}`}>Reset password</Button>} />
       {self ? null : account.disabled ? (
-        <Button size="sm" pending={pending} onClick={() => setDisabled.mutate({ username: account.username, disabled: false })} aria-label={`Enable ${account.username}`}>
+        <Button size="sm" pending={pending} onClick={() => setDisabled.mutate({ username: account.username, disabled: false })} aria-label={`Enable: ${account.username}`}>
           Enable
         </Button>
       ) : (
         <ConfirmDialog
           trigger={
-            <Button size="sm" variant="danger" pending={pending} aria-label={`Disable ${account.username}`}>
+            <Button size="sm" variant="danger" pending={pending} aria-label={`Disable: ${account.username}`}>
               Disable
             </Button>
           }
@@ -110,6 +110,7 @@ export function AccountsPage() {
           <StateBadge state="completed" label="Active" />
         ),
     },
+    { id: 'signed-in', header: 'Last sign-in', cell: (u) => <RelativeTime at={u.lastSignInAt ? Date.parse(u.lastSignInAt) : null} fallback="never" /> },
     { id: 'created', header: 'Created', cell: (u) => <RelativeTime at={Date.parse(u.createdAt)} /> },
     { id: 'actions', header: <span className="visually-hidden">Actions</span>, align: 'right', cell: (u) => <AccountActions account={u} self={u.username === session?.user} /> },
   ];

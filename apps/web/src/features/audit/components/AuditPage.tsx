@@ -1,4 +1,4 @@
-// Who did what, when, to what, and how it ended. Filter by user, action, outcome and time; every filter
+// Who did what, when, to what, and how it ended. Filter by user, action, target, outcome and time; every filter
 // and the page live in the URL, so a link to "everything alice did last night" can be shared.
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
@@ -42,7 +42,7 @@ function summarise(detail: unknown): string {
     .join(' · ');
 }
 
-function TextFilter({ id, label, value, onChange, list }: { id: string; label: string; value: string | undefined; onChange: (v: string | undefined) => void; list?: string }) {
+function TextFilter({ id, label, value, onChange, list, placeholder }: { id: string; label: string; value: string | undefined; onChange: (v: string | undefined) => void; list?: string; placeholder?: string }) {
   const [text, setText] = useState(value ?? '');
   useEffect(() => setText(value ?? ''), [value]);
   useEffect(() => {
@@ -54,7 +54,7 @@ function TextFilter({ id, label, value, onChange, list }: { id: string; label: s
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} className="input input-sm" value={text} list={list} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+      <input id={id} className="input input-sm" value={text} list={list} placeholder={placeholder} onChange={(e) => setText(e.target.value)} autoComplete="off" />
     </div>
   );
 }
@@ -62,7 +62,7 @@ function TextFilter({ id, label, value, onChange, list }: { id: string; label: s
 export function AuditPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const filter: AuditFilter = { actor: search.actor, action: search.action, outcome: search.outcome, from: search.from, to: search.to };
+  const filter: AuditFilter = { actor: search.actor, action: search.action, target: search.target, outcome: search.outcome, from: search.from, to: search.to };
   const page = search.page ?? 1;
   const query = useQuery(auditQuery(filter, page));
   const setFilter = (next: Partial<AuditFilter>) => void navigate({ search: (prev) => ({ ...prev, ...next, page: undefined }), replace: true });
@@ -70,7 +70,7 @@ export function AuditPage() {
   const total = query.data?.total ?? 0;
   const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const rows = query.data ? mergeAttempts(query.data.items) : [];
-  const filtered = Boolean(filter.actor || filter.action || filter.outcome || filter.from || filter.to);
+  const filtered = Boolean(filter.actor || filter.action || filter.target || filter.outcome || filter.from || filter.to);
 
   const columns: Array<Column<AuditRow>> = [
     { id: 'at', header: 'When', cell: ({ entry }) => <RelativeTime at={Date.parse(entry.at)} />, width: '8rem' },
@@ -95,7 +95,15 @@ export function AuditPage() {
         </Link>
       ),
     },
-    { id: 'target', header: 'Target', cell: ({ entry }) => <span className="mono audit-target">{entry.target}</span> },
+    {
+      id: 'target',
+      header: 'Target',
+      cell: ({ entry }) => (
+        <Link to="/audit" search={{ ...search, target: entry.target, page: undefined }} className="mono audit-target" title={`Only actions on ${entry.target}`}>
+          {entry.target}
+        </Link>
+      ),
+    },
     {
       id: 'outcome',
       header: 'Outcome',
@@ -139,6 +147,7 @@ export function AuditPage() {
       <form className="audit-filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <TextFilter id="audit-actor" label="User" value={filter.actor} onChange={(actor) => setFilter({ actor })} />
         <TextFilter id="audit-action" label="Action" value={filter.action} onChange={(action) => setFilter({ action })} list="audit-actions" />
+        <TextFilter id="audit-target" label="Target" value={filter.target} onChange={(target) => setFilter({ target })} placeholder="queue:payments or queue:" />
         <datalist id="audit-actions">
           {KNOWN_ACTIONS.map((a) => (
             <option key={a} value={a} />
@@ -163,7 +172,7 @@ export function AuditPage() {
           <input id="audit-to" className="input input-sm" type="datetime-local" value={toLocalInput(filter.to)} onChange={(e) => setFilter({ to: fromLocalInput(e.target.value) })} />
         </div>
         {filtered ? (
-          <Button size="sm" variant="ghost" icon={<IconX size={13} />} onClick={() => setFilter({ actor: undefined, action: undefined, outcome: undefined, from: undefined, to: undefined })}>
+          <Button size="sm" variant="ghost" icon={<IconX size={13} />} onClick={() => setFilter({ actor: undefined, action: undefined, target: undefined, outcome: undefined, from: undefined, to: undefined })}>
             Clear filters
           </Button>
         ) : null}

@@ -2,6 +2,7 @@
 // tree, secrets already masked by the API), and what became of it.
 import * as Dialog from '@radix-ui/react-dialog';
 import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
 import { IconX } from '../../../components/icons';
 import { JsonTree } from '../../../components/JsonTree';
 import { RelativeTime } from '../../../components/RelativeTime';
@@ -30,7 +31,8 @@ export function statusBadge(letter: DeadLetter) {
   return <StateBadge state="failed" label="Dead" />;
 }
 
-export function DeadLetterDetail({ letter, onClose }: { letter: DeadLetter | undefined; onClose: () => void }) {
+/** `actions`: the replay and discard controls, when the viewer may use them on this letter. */
+export function DeadLetterDetail({ letter, onClose, actions }: { letter: DeadLetter | undefined; onClose: () => void; actions?: ReactNode }) {
   return (
     <Dialog.Root open={letter !== undefined} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
@@ -77,6 +79,7 @@ export function DeadLetterDetail({ letter, onClose }: { letter: DeadLetter | und
                 <dt>Fingerprint</dt>
                 <dd className="mono">{letter.fingerprint}</dd>
               </dl>
+              {actions ? <div className="row">{actions}</div> : null}
               <h3 className="dl-detail-heading">Error</h3>
               <ErrorChain error={letter.error} />
               <h3 className="dl-detail-heading">Data</h3>

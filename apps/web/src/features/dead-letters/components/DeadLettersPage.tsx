@@ -283,7 +283,30 @@ export function DeadLettersPage() {
         </div>
       </section>
 
-      <DeadLetterDetail letter={viewing} onClose={() => setViewing(undefined)} />
+      <DeadLetterDetail
+        letter={viewing}
+        onClose={() => setViewing(undefined)}
+        actions={
+          canOperate && viewing?.status === 'dead' ? (
+            <>
+              <BulkButton
+                action="replay"
+                count={1}
+                label="Replay"
+                description="It becomes a new job with the same data on its original queue."
+                onConfirm={() => bulk.mutateAsync({ action: 'replay', target: { ids: [viewing.id] } }).then(() => setViewing(undefined))}
+              />
+              <BulkButton
+                action="discard"
+                count={1}
+                label="Discard"
+                description="It leaves this list (the Discarded tab keeps it). Nothing is run."
+                onConfirm={() => bulk.mutateAsync({ action: 'discard', target: { ids: [viewing.id] } }).then(() => setViewing(undefined))}
+              />
+            </>
+          ) : undefined
+        }
+      />
     </>
   );
 }

@@ -30,6 +30,28 @@ function Cadence({ schedule }: { schedule: Schedule }) {
   );
 }
 
+/** When the last run finished, how it ended (a link to that job), and its summary or error. */
+function LastRun({ schedule }: { schedule: Schedule }) {
+  const run = schedule.lastRun;
+  if (!run) return <RelativeTime at={schedule.lastRunAt} fallback="never" />;
+  const words = run.state === 'completed' ? run.summary : run.failedReason;
+  return (
+    <div className="schedule-last">
+      <span className="row" style={{ flexWrap: 'nowrap', gap: '0.4rem' }}>
+        <Link to="/queues/$queue/jobs/$id" params={{ queue: schedule.queue, id: run.jobId }} aria-label={`${run.state === 'completed' ? 'Completed' : 'Failed'} run of ${schedule.id}, job ${run.jobId}`}>
+          <StateBadge state={run.state} />
+        </Link>
+        <RelativeTime at={run.finishedAt} />
+      </span>
+      {words ? (
+        <span className={run.state === 'failed' ? 'schedule-last-error' : 'faint'} title={words}>
+          {words}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 function Actions({ schedule }: { schedule: Schedule }) {
   const action = useScheduleAction();
   const busy = action.isPending && action.variables.id === schedule.id ? action.variables.action : undefined;
@@ -37,7 +59,7 @@ function Actions({ schedule }: { schedule: Schedule }) {
     <div className="row" style={{ justifyContent: 'flex-end', flexWrap: 'nowrap' }}>
       <ConfirmDialog
         trigger={
-          <Button size="sm" icon={<IconZap size={13} />} pending={busy === 'trigger'} aria-label={`Run ${schedule.id} now`}>
+          <Button size="sm" icon={<IconZap size={13} />} pending={busy === 'trigger'} aria-label={`Run now: ${schedule.id}`}>
             Run now
           </Button>
         }
@@ -52,11 +74,11 @@ function Actions({ schedule }: { schedule: Schedule }) {
         onConfirm={() => action.mutateAsync({ id: schedule.id, action: 'trigger' })}
       />
       {schedule.paused ? (
-        <Button size="sm" icon={<IconPlay size={13} />} pending={busy === 'resume'} onClick={() => action.mutate({ id: schedule.id, action: 'resume' })} aria-label={`Resume ${schedule.id}`}>
+        <Button size="sm" icon={<IconPlay size={13} />} pending={busy === 'resume'} onClick={() => action.mutate({ id: schedule.id, action: 'resume' })} aria-label={`Resume: ${schedule.id}`}>
           Resume
         </Button>
       ) : (
-        <Button size="sm" icon={<IconPause size={13} />} pending={busy === 'pause'} onClick={() => action.mutate({ id: schedule.id, action: 'pause' })} aria-label={`Pause ${schedule.id}`}>
+        <Button size="sm" icon={<IconPause size={13} />} pending={busy === 'pause'} onClick={() => action.mutate({ id: schedule.id, action: 'pause' })} aria-label={`Pause: ${schedule.id}`}>
           Pause
         </Button>
       )}
@@ -99,7 +121,7 @@ export function SchedulesPage() {
       header: 'Next run',
       cell: (s) => (s.paused ? <StateBadge state="paused" /> : <RelativeTime at={s.next} fallback="not planned" />),
     },
-    { id: 'last', header: 'Last run', cell: (s) => <RelativeTime at={s.lastRunAt} fallback="never" /> },
+    { id: 'last', header: 'Last run', cell: (s) => <LastRun schedule={s} /> },
     ...(canOperate
       ? [{ id: 'actions', header: <span className="visually-hidden">Actions</span>, align: 'right' as const, cell: (s: Schedule) => <Actions schedule={s} /> }]
       : []),

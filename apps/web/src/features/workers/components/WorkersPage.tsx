@@ -79,6 +79,7 @@ export function WorkersPage() {
       ),
     },
     { id: 'roles', header: 'Roles', cell: (i) => <Roles instance={i} self={i.instanceId === instanceData.self} /> },
+    { id: 'version', header: 'Version', cell: (i) => (i.version ? <span className="mono">{i.version}</span> : <span className="faint">unknown</span>) },
     { id: 'host', header: 'Host', cell: (i) => <span className="mono">{i.host}<span className="faint"> · pid {i.pid}</span></span> },
     { id: 'started', header: 'Started', cell: (i) => <RelativeTime at={i.startedAt} /> },
     { id: 'heartbeat', header: 'Heartbeat', cell: (i) => <HeartbeatAge instance={i} /> },
