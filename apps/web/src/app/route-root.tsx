@@ -21,7 +21,10 @@ export const rootRoute = createRootRouteWithContext<RouterContext>()({
 export const shellRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: '_shell',
-  beforeLoad: async ({ context, location }) => {
+  // A loader, not beforeLoad: the pages' loaders run beside it, so the first page's data is fetched
+  // while the session is checked instead of after (without a session those fetches get 401 too, and
+  // the client sends the user to sign in all the same).
+  loader: async ({ context, location }) => {
     try {
       await context.queryClient.ensureQueryData(sessionQuery);
     } catch (error) {

@@ -1,7 +1,7 @@
 // Charts on uPlot (small, canvas, fast): a time-series chart with axes and legend, and a sparkline.
 // Colours come from the CSS state tokens, read when the chart is built, so light/dark follow the theme.
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTheme } from '../lib/theme';
 
@@ -26,20 +26,31 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-function useUplot(build: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
+// uPlot loads after the first paint: tables and numbers are usable at once, charts draw a moment later.
+let uplotModule: Promise<typeof uPlot> | undefined;
+const loadUplot = () => (uplotModule ??= import('uplot').then((m) => m.default));
+
+function useUplot(build: (width: number, lib: typeof uPlot) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
   const ref = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
   const theme = useTheme();
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    plot.current = new uPlot(build(el.clientWidth || 300), data, el);
+    let cancelled = false;
     const observer = new ResizeObserver(() => {
       if (plot.current && el.clientWidth > 0) plot.current.setSize({ width: el.clientWidth, height: plot.current.height });
     });
-    observer.observe(el);
+    void loadUplot().then((UPlot) => {
+      if (cancelled) return;
+      plot.current = new UPlot(build(el.clientWidth || 300, UPlot), latest.current, el);
+      observer.observe(el);
+    });
     return () => {
+      cancelled = true;
       observer.disconnect();
       plot.current?.destroy();
       plot.current = null;
@@ -74,10 +85,10 @@ export function TimeChart({ timestamps, series, height = 180, summary, kind = 'l
   const data: uPlot.AlignedData = [timestamps as number[], ...series.map((s) => s.values as Array<number | null>)];
   const shape = series.map((s) => s.label + s.colorVar).join('|') + kind;
   const ref = useUplot(
-    (width) => {
+    (width, UPlot) => {
       const grid = { stroke: cssVar('--border'), width: 1 };
       const axis = { stroke: cssVar('--text-muted'), grid, ticks: { stroke: cssVar('--border'), width: 1 }, font: '11px system-ui, sans-serif' };
-      const bars = kind === 'bars' ? uPlot.paths.bars?.({ size: [0.7, 24] }) : undefined;
+      const bars = kind === 'bars' ? UPlot.paths.bars?.({ size: [0.7, 24] }) : undefined;
       return {
         width,
         height,
