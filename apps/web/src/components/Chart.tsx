@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useTheme } from '../lib/theme';
+import { useEffectiveTheme } from '../lib/theme';
 
 export interface ChartSeries {
   label: string;
@@ -35,7 +35,8 @@ function useUplot(build: (width: number, lib: typeof uPlot) => uPlot.Options, da
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
   latest.current = data;
-  const theme = useTheme();
+  // Colours are read from the CSS when a chart is built: rebuild when the palette on screen changes.
+  const theme = useEffectiveTheme();
 
   useEffect(() => {
     const el = ref.current;

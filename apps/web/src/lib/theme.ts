@@ -40,17 +40,22 @@ export function effectiveTheme(): 'light' | 'dark' {
   return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  const media = window.matchMedia('(prefers-color-scheme: dark)');
+  media.addEventListener('change', listener);
+  return () => {
+    listeners.delete(listener);
+    media.removeEventListener('change', listener);
+  };
+}
+
+/** The user's choice (system, light or dark). */
 export function useTheme(): ThemeChoice {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      const media = window.matchMedia('(prefers-color-scheme: dark)');
-      media.addEventListener('change', listener);
-      return () => {
-        listeners.delete(listener);
-        media.removeEventListener('change', listener);
-      };
-    },
-    () => choice,
-  );
+  return useSyncExternalStore(subscribe, () => choice);
+}
+
+/** The theme on screen: changes when the choice does, and with the system's setting under "system". */
+export function useEffectiveTheme(): 'light' | 'dark' {
+  return useSyncExternalStore(subscribe, effectiveTheme);
 }

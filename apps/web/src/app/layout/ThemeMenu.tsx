@@ -1,6 +1,6 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { IconMonitor, IconMoon, IconSun } from '../../components/icons';
-import { effectiveTheme, setTheme, useTheme, type ThemeChoice } from '../../lib/theme';
+import { setTheme, useEffectiveTheme, useTheme, type ThemeChoice } from '../../lib/theme';
 
 const choices: Array<{ value: ThemeChoice; label: string; icon: typeof IconSun }> = [
   { value: 'system', label: 'System', icon: IconMonitor },
@@ -10,7 +10,7 @@ const choices: Array<{ value: ThemeChoice; label: string; icon: typeof IconSun }
 
 export function ThemeMenu() {
   const choice = useTheme();
-  const Current = effectiveTheme() === 'dark' ? IconMoon : IconSun;
+  const Current = useEffectiveTheme() === 'dark' ? IconMoon : IconSun;
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger className="btn btn-ghost btn-icon" aria-label={`Colour theme: ${choice}`}>
