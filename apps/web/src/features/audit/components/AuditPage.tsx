@@ -194,7 +194,10 @@ export function AuditPage() {
           />
         )}
         <div className="table-footer">
-          <span className="num">{formatCount(total)} records</span>
+          {/* The API counts log records (two per finished action); the table shows one row per action. */}
+          <span className="num">
+            {formatCount(rows.length)} {rows.length === 1 ? 'action' : 'actions'} on this page · {formatCount(total)} log {total === 1 ? 'record' : 'records'} in all
+          </span>
           <span style={{ flex: 1 }} />
           <Link to="/audit" search={{ ...search, page: page > 2 ? page - 1 : undefined }} className="btn btn-sm" disabled={page <= 1} aria-disabled={page <= 1}>
             Newer

@@ -119,7 +119,7 @@ export function SchedulesPage() {
     {
       id: 'next',
       header: 'Next run',
-      cell: (s) => (s.paused ? <StateBadge state="paused" /> : <RelativeTime at={s.next} fallback="not planned" />),
+      cell: (s) => <span className="schedule-next">{s.paused ? <StateBadge state="paused" /> : <RelativeTime at={s.next} fallback="not planned" />}</span>,
     },
     { id: 'last', header: 'Last run', cell: (s) => <LastRun schedule={s} /> },
     ...(canOperate
