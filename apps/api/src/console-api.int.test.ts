@@ -108,6 +108,7 @@ describe('counts for confirmations equal what the action then touches', () => {
     const counted = (await get(`/api/v1/dead-letters/count?${new URLSearchParams(filter)}`)).body;
     expect(counted.count).toBeGreaterThanOrEqual(2);
     expect(counted.perCall).toBe(1_000);
+    expect((await get('/api/v1/dead-letters/count?queue=%00')).status).toBe(400);
     const listed = (await get(`/api/v1/dead-letters?${new URLSearchParams({ ...filter, pageSize: '100' })}`)).body.items as Array<{ id: number }>;
     const replayed = await post('/api/v1/dead-letters/replay', { filter });
     // The same letters: the count, the list and the replay agree (replayed jobs fail again later, as new letters).

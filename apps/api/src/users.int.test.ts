@@ -60,6 +60,9 @@ describe('accounts API', () => {
     expect((await admin().post('/users', { username: 'bobby', password: PW, role: 'root' })).body.error.code).toBe('VALIDATION_FAILED');
     expect((await admin().post('/users', { username: 'bad name', password: PW, role: 'viewer' })).status).toBe(400);
     expect((await signIn('bobby', PW)).status).toBe(401);
+    // A name that could not exist (here a NUL, which PostgreSQL refuses in text) is a 400 before the audit row.
+    const nul = await admin().post('/users/%00/disable');
+    expect([nul.status, nul.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     const missing = await admin().post('/users/nobody/disable');
     expect([missing.status, missing.body.error.code]).toEqual([404, 'USER_NOT_FOUND']);
     expect((await admin().post('/users/alice/password', { password: 'short' })).body.error.code).toBe('WEAK_PASSWORD');

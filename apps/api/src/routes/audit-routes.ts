@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
-import { isoDate, isoTimestamp, page, pageSize, pageOf } from './schemas.js';
+import { isoDate, isoTimestamp, page, pageSize, pageOf, pgText } from './schemas.js';
 
 export function auditRoutes(deps: OpsDeps): Route[] {
   return [
@@ -28,9 +28,9 @@ export function auditRoutes(deps: OpsDeps): Route[] {
         }),
       ),
       query: z.strictObject({
-        actor: z.string().min(1).max(100).optional(),
-        action: z.string().min(1).max(100).optional(),
-        target: z.string().min(1).max(300).optional().describe('Exact target, or a prefix of one: `queue:` or `queue:payments`'),
+        actor: pgText(1, 100).optional(),
+        action: pgText(1, 100).optional(),
+        target: pgText(1, 300).optional().describe('Exact target, or a prefix of one: `queue:` or `queue:payments`'),
         outcome: z.enum(['started', 'succeeded', 'rejected', 'failed']).optional(),
         from: isoDate.optional(),
         to: isoDate.optional(),

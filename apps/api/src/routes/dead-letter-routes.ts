@@ -7,19 +7,19 @@ import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { maskSecrets } from '../ops/mask-secrets.js';
-import { deadLetterResponse, isoDate, isoTimestamp, page, pageSize, pageOf } from './schemas.js';
+import { deadLetterResponse, isoDate, pgText, isoTimestamp, page, pageSize, pageOf } from './schemas.js';
 
 /** Most rows one export returns; narrow the filter for more. */
 export const EXPORT_LIMIT = 10_000;
 const EXPORT_PAGE = 200;
 
 const filterFields = {
-  queue: z.string().min(1).max(200).optional(),
-  q: z.string().min(1).max(200).optional(),
+  queue: pgText(1, 200).optional(),
+  q: pgText(1, 200).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   status: z.enum(['dead', 'replayed', 'discarded']).optional(),
-  fingerprint: z.string().min(1).max(300).optional(),
+  fingerprint: pgText(1, 300).optional(),
 };
 const filterQuery = z.strictObject(filterFields);
 const filterBody = z.strictObject({

@@ -4,6 +4,9 @@ import { z } from 'zod';
 
 export const MAX_PAGE_SIZE = 100;
 
+/** Text that reaches PostgreSQL: it refuses NUL in text, which would otherwise be a 500 (or a refused audit row). */
+export const pgText = (min: number, max: number) => z.string().min(min).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+
 export const queueParams = z.strictObject({ queue: z.string().min(1).max(200) });
 export const jobId = z.string().min(1).max(256);
 export const queueJobParams = z.strictObject({ queue: z.string().min(1).max(200), id: jobId });

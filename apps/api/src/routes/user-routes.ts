@@ -1,14 +1,16 @@
 // Console accounts, for admins: list, create with a role, change role, reset password, disable, enable.
 // Every change is audited (passwords are masked in the audit row) and needs the CSRF token.
 import { z } from 'zod';
-import { createAccount, disableAccount, enableAccount, listAccounts, MAX_PASSWORD_LENGTH, resetPassword, setRole, type Account } from '../auth/accounts.js';
+import { createAccount, disableAccount, enableAccount, listAccounts, MAX_PASSWORD_LENGTH, resetPassword, setRole, USERNAME_PATTERN, type Account } from '../auth/accounts.js';
 import { ROLES } from '../auth/roles.js';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { accountResponse, emptyBody } from './schemas.js';
 
-const usernameParams = z.strictObject({ username: z.string().min(1).max(64) });
+// The same rule as creation: a name that could not exist is a 400 before anything (the audit row included) runs.
+const username = z.string().regex(USERNAME_PATTERN, 'a user name has 1 to 64 letters, digits, ., _, @ or -');
+const usernameParams = z.strictObject({ username });
 const role = z.enum(ROLES);
 // Strength is checked by the handler (WEAK_PASSWORD, with the reason); this only bounds the input.
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH * 4);
@@ -42,7 +44,7 @@ export function userRoutes(deps: OpsDeps): Route[] {
       summary: 'Creates an account with a role and an initial password (409 USER_EXISTS, 400 WEAK_PASSWORD)',
       role: 'admin',
       csrf: 'token',
-      body: z.strictObject({ username: z.string().min(1).max(64), password, role }),
+      body: z.strictObject({ username, password, role }),
       response: one,
       successStatus: 201,
       audit: { action: 'user.create', target: ({ body }) => `user:${body.username}` },
