@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catalog } from '@bullpen/jobs';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('configuration', () => {
@@ -7,6 +8,12 @@ describe('configuration', () => {
     expect(config).toMatchObject({ PORT: 3000, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: 'bullpen', DEMO: false });
     expect(config.DATABASE_URL).toBeUndefined();
     expect([...config.ROLES]).toEqual(['http', 'worker', 'scheduler']);
+  });
+
+  it("defaults MAX_ACTIVE_JOBS below the catalog's total worker concurrency, so the priority pool can fill", () => {
+    // At or above it the pool never saturates, and a high-priority type never runs ahead of others.
+    const totalConcurrency = catalog.reduce((sum, d) => sum + (d.concurrency ?? 1), 0);
+    expect(loadConfig({}).MAX_ACTIVE_JOBS).toBeLessThan(totalConcurrency);
   });
 
   it('parses roles, booleans and numbers', () => {

@@ -44,8 +44,13 @@ export const configSchema = z.object({
   DRAIN_TIMEOUT_MS: milliseconds(25_000),
   LOCK_DURATION_MS: milliseconds(30_000),
   STALLED_INTERVAL_MS: milliseconds(30_000),
-  /** Most jobs this instance runs at once across all queues, highest priority first. */
-  MAX_ACTIVE_JOBS: z.coerce.number().int().positive().max(10_000).default(32),
+  /**
+   * Most jobs this instance runs at once across all queues, highest priority first. Below the workers'
+   * total concurrency (the catalog's is 19, plus Bullpen's own 2) or the pool never fills and priorities
+   * across queues do nothing; below the database pool (10), so jobs line up for a slot in priority
+   * order rather than for a connection in arrival order.
+   */
+  MAX_ACTIVE_JOBS: z.coerce.number().int().positive().max(10_000).default(8),
   /**
    * Longest an API request may take before it answers 503 TIMEOUT. Batched operations (drain, clean,
    * retry failed) stop starting batches after half of it and answer with their progress.

@@ -5,7 +5,7 @@
 import { deadLetters, type DatabaseHandle } from '@bullpen/db';
 import type { JobRuntime } from '@bullpen/jobs';
 import { count, eq } from 'drizzle-orm';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from './http/api-error.js';
 
@@ -25,6 +25,7 @@ export class OpsMetrics {
   private readonly instanceUp: Gauge;
   private readonly redisUp: Gauge;
   private readonly databaseUp: Gauge;
+  private readonly stalls: Counter;
   private readonly redisUsedMemory: Gauge;
   private readonly redisMaxMemory: Gauge;
 
@@ -54,6 +55,12 @@ export class OpsMetrics {
     this.instanceUp = new Gauge({ name: 'bullpen_instance_up', help: '1 while an instance heartbeats, 0 once its heartbeat is stale', labelNames: ['instance'], registers });
     this.redisUp = new Gauge({ name: 'bullpen_redis_up', help: '1 when Redis answered this scrape', registers });
     this.databaseUp = new Gauge({ name: 'bullpen_database_up', help: '1 when PostgreSQL answered this scrape', registers });
+    this.stalls = new Counter({
+      name: 'bullpen_job_stalls_total',
+      help: 'Jobs put back in their queue because their lock lapsed (worker died or blocked its event loop), all instances',
+      labelNames: ['queue'],
+      registers,
+    });
     // At maxmemory with noeviction Redis refuses every write (jobs cannot be added, locked or finished):
     // alert on used / max well before 1. maxmemory 0 means no limit.
     this.redisUsedMemory = new Gauge({ name: 'bullpen_redis_used_memory_bytes', help: 'Redis used_memory (INFO memory)', registers });
@@ -62,7 +69,7 @@ export class OpsMetrics {
   }
 
   async render(): Promise<string> {
-    await Promise.all([this.readRedis(), this.readRedisMemory(), this.readDatabase()]);
+    await Promise.all([this.readRedis(), this.readRedisMemory(), this.readDatabase(), this.readStalls()]);
     return this.registry.metrics();
   }
 
@@ -126,6 +133,17 @@ export class OpsMetrics {
         for (let i = 1; i < entries.length; i += 2) highest = Math.max(highest, Number(entries[i]));
       }
       this.watermarks.set(name, highest);
+    }
+  }
+
+  /** The cluster-wide count lives in Redis (every instance's stalled checks add to it): copied on scrape. */
+  private async readStalls(): Promise<void> {
+    try {
+      const counts = await this.runtime.stallCounts();
+      this.stalls.reset();
+      for (const name of this.runtime.queueNames) this.stalls.inc({ queue: name }, counts[name] ?? 0);
+    } catch {
+      // Redis is down: readRedis reports it (bullpen_redis_up 0).
     }
   }
 

@@ -3,7 +3,7 @@
 // that drops the database and deletes the prefix's keys with SCAN.
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { createRedis, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeRoles } from '@bullpen/jobs';
+import { createRedis, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeOptions, type RuntimeRoles } from '@bullpen/jobs';
 import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -54,6 +54,8 @@ export async function startHarness(options: {
   eventsIntervalMs?: number;
   prefix?: string;
   database?: TestDatabase;
+  /** Runtime options on top of the harness's (e.g. a short lock for stall tests). */
+  runtime?: Partial<RuntimeOptions>;
 }): Promise<Harness> {
   const prefix = options.prefix ?? `bpapi-${randomBytes(5).toString('hex')}`;
   const redisUrl = options.redisUrl ?? testRedisUrl;
@@ -71,6 +73,7 @@ export async function startHarness(options: {
     roles: options.roles ?? { worker: false, scheduler: false },
     drainTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
+    ...options.runtime,
   });
   const app = createApp({ config, runtime, database, logger, version: 'test', eventsIntervalMs: options.eventsIntervalMs ?? 100 });
   await createUser(database.db, { username: 'viewer', password: PASSWORDS.viewer, role: 'viewer' });

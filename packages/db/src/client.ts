@@ -48,6 +48,32 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Makes a checked-out client go back to the pool (which discards it) as soon as its connection fails,
+ * and makes a second release by its holder a no-op. drizzle-orm's transaction checks a client out and
+ * sends BEGIN before its try/finally: when BEGIN fails because the server ended the connection, that
+ * client is never released, and after `max` such losses every later transaction waits forever for a
+ * connection. (`pool.query`, the callback form, already releases on error and is left alone.)
+ */
+function releaseBrokenCheckouts(pool: pg.Pool): void {
+  const connect = pool.connect.bind(pool);
+  const guarded = async (): Promise<pg.PoolClient> => {
+    const client = await connect();
+    const release = client.release;
+    let released = false;
+    const onError = (err: Error) => client.release(err);
+    client.release = (err?: Error | boolean) => {
+      if (released) return;
+      released = true;
+      client.removeListener('error', onError);
+      release(err);
+    };
+    client.on('error', onError);
+    return client;
+  };
+  pool.connect = ((callback?: Parameters<pg.Pool['connect']>[0]) => (callback ? connect(callback) : guarded())) as pg.Pool['connect'];
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const logger: DrizzleLogger | undefined = options.onQuery
     ? { logQuery: (query, params) => options.onQuery?.(query, params) }
@@ -88,6 +114,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     // on release (it is no longer queryable).
     const onConnectionError = (err: Error) => options.onConnectionError?.(err);
     pool.on('connect', (client) => client.on('error', onConnectionError));
+    releaseBrokenCheckouts(pool);
     // The pool re-emits an idle client's error; the client's own handler above has reported it already.
     pool.on('error', () => undefined);
     const db = drizzlePg(pool, { schema, logger }) as unknown as Database;

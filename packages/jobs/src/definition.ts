@@ -88,6 +88,13 @@ export interface JobDefinition<Input = unknown, Queue extends string = string> {
   backoff?: Backoff | undefined;
   /** Each attempt is aborted after this many ms and fails with JobTimeoutError. */
   timeoutMs: number;
+  /**
+   * How long a worker's lock on a job of this type lasts, in ms. Default: the runtime's
+   * `lockDurationMs` (LOCK_DURATION_MS). The lock is renewed from the event loop, so a processor that
+   * blocks it (CPU-bound work with no await) for longer lets the lock lapse and the job is run again
+   * elsewhere as stalled: give CPU-heavy types a lock longer than their longest blocking stretch.
+   */
+  lockDurationMs?: number | undefined;
   /** Parallel jobs per worker process. Default 1. */
   concurrency?: number | undefined;
   /** Never two runs at once across all instances (BullMQ global concurrency 1). Default false. */
@@ -107,6 +114,9 @@ export function defineJob<Input, const Queue extends string>(
   }
   if (!(definition.timeoutMs > 0)) {
     throw new Error(`Job type "${definition.queue}" needs a positive timeoutMs (got ${definition.timeoutMs}).`);
+  }
+  if (definition.lockDurationMs !== undefined && !(definition.lockDurationMs >= 1_000)) {
+    throw new Error(`Job type "${definition.queue}" needs a lockDurationMs of at least 1000 ms (got ${definition.lockDurationMs}).`);
   }
   if ((definition.attempts ?? 3) < 1) {
     throw new Error(`Job type "${definition.queue}" needs at least one attempt (got ${definition.attempts}).`);

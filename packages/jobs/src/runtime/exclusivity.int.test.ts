@@ -70,6 +70,35 @@ describe('exclusive job types', () => {
     expect(overlappingPairs(runs)).toBe(0);
   }, 180_000);
 
+  it('a run past its timeout that ignores its signal keeps the slot: neither its retry nor other jobs overlap it on another process', async () => {
+    const type = 'exclusive-ignores-deadline';
+    const prefix = uniquePrefix('exclusivity-deadline');
+    try {
+      const workers = ['w0', 'w1'].map((id) =>
+        startFixture('instance', { QUEUE_PREFIX: prefix, FIXTURE_TYPES: type, ROLES: 'worker', DATABASE_URL: fixtures.database.url, INSTANCE_ID: id }),
+      );
+      await Promise.all(workers.map((w) => w.waitForLine(/^READY$/)));
+      const queue = new Queue(type, { connection: fixtures.redis, prefix });
+      // Added with the plain queue, so with the type's attempts and backoff spelled out.
+      await queue.addBulk([1, 2, 3].map(() => ({ name: type, data: {}, opts: { attempts: 2, backoff: { type: 'fixed', delay: 1 } } })));
+      // Each job: a first run of 1.5 s that times out at 300 ms, then a quick retry.
+      await waitFor(async () => (await queue.getJobCounts('completed')).completed === 3, 30_000, '3 completed jobs');
+      await queue.close();
+      const key = `${prefix}:test:${type}`;
+      // Every run has ended (and recorded itself), the first runs of each job included.
+      await waitFor(async () => (await fixtures.redis.llen(`${key}:intervals`)) === 6, 10_000, 'six recorded runs');
+      const runs = (await fixtures.redis.lrange(`${key}:intervals`, 0, -1)).map((s): Run => {
+        const [start, end, worker] = s.split(',');
+        return { start: Number(start), end: Number(end), worker: worker! };
+      });
+      expect(runs).toHaveLength(6);
+      expect(Number((await fixtures.redis.get(`${key}:overlaps`)) ?? 0)).toBe(0);
+      expect(overlappingPairs(runs)).toBe(0);
+    } finally {
+      await deletePrefix(prefix);
+    }
+  }, 60_000);
+
   it('the overlap recorder does see overlaps when the same type is not exclusive (control)', async () => {
     const { runs, overlapsCounted } = await runThroughWorkers('shared-work', fixtures.database, fixtures.redis);
     expect(runs).toHaveLength(JOBS);

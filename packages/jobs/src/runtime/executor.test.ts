@@ -36,17 +36,24 @@ describe('executeAttempt', () => {
     await expect(executeAttempt(broken, attempt({ count: 1 }), options)).rejects.toBeInstanceOf(InvalidJobResultError);
   });
 
-  it('aborts the signal and fails at the timeout even when the processor never settles', async () => {
+  it('aborts the signal at the timeout, and fails the attempt only once a processor that ignores it has settled', async () => {
     let seen: AbortSignal | undefined;
-    const stuck = defineJob({
+    let stoppedAt = 0;
+    const ignores = defineJob({
       ...echo,
       timeoutMs: 50,
-      process: ({ signal }) => {
+      process: async ({ signal }) => {
         seen = signal;
-        return new Promise(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        stoppedAt = performance.now();
+        return { summary: 'finished late' };
       },
     });
-    await expect(executeAttempt(stuck, attempt({ count: 1 }), options)).rejects.toBeInstanceOf(JobTimeoutError);
+    const run = executeAttempt(ignores, attempt({ count: 1 }), options);
+    await expect(run).rejects.toBeInstanceOf(JobTimeoutError);
+    // Settled after the processor stopped, not at the deadline: whoever waits on the attempt (BullMQ,
+    // the exclusive slot, the priority slot) cannot start the next run while this one still works.
+    expect(stoppedAt).toBeGreaterThan(0);
     expect(seen?.aborted).toBe(true);
   });
 

@@ -6,8 +6,12 @@ import {
   type JobContext,
   type JobResult,
 } from '../definition.js';
+import { attemptDatabase } from './attempt-database.js';
 import { writeOutbox } from './outbox.js';
-import { InjectedFailureError, InvalidJobInputError, InvalidJobResultError, JobTimeoutError } from '../errors.js';
+import { InjectedFailureError, InvalidJobInputError, InvalidJobResultError, JobTimeoutError, serializeError } from '../errors.js';
+
+/** How long a processor may take to stop after its signal fires before it is reported as ignoring it. */
+const IGNORED_ABORT_GRACE_MS = 1_000;
 
 /** One attempt of one job, as the executor sees it (BullMQ-free, so tests can run processors directly). */
 export interface Attempt {
@@ -35,8 +39,12 @@ export interface ExecuteOptions {
 
 /**
  * Runs one attempt: validates the input, gives the processor an AbortSignal that fires at the type's
- * timeout, fails the attempt at the deadline even if the processor ignores the signal, and checks the
- * result against the standard shape.
+ * timeout, and checks the result against the standard shape.
+ *
+ * At the deadline the attempt is failed (JobTimeoutError) but not released: the processor's database
+ * work is cut off (see attempt-database.ts), and this function settles only once the processor has
+ * really stopped. Until then the job stays active in BullMQ, so an exclusive type's slot, the priority
+ * slot and the job's lock stay taken and a retry cannot overlap the run it replaces.
  */
 export async function executeAttempt(
   definition: AnyJobDefinition,
@@ -69,9 +77,11 @@ export async function executeAttempt(
   if (options.signal?.aborted) onOuterAbort();
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   // The error is built only when the deadline passes: capturing a stack on every attempt is costly.
+  const deadline = Date.now() + definition.timeoutMs;
   const timer = setTimeout(() => abort(new JobTimeoutError(definition.queue, definition.timeoutMs)), definition.timeoutMs);
   const log = options.log;
   let childLog: Logger | undefined;
+  let attemptDb: Database | undefined;
 
   const context: JobContext<unknown> = {
     input: parsed.data,
@@ -80,7 +90,10 @@ export async function executeAttempt(
     get log() {
       return (childLog ??= typeof log === 'function' ? log() : log);
     },
-    db: options.db,
+    // Made on first use, like the logger: many attempts never touch the database.
+    get db() {
+      return (attemptDb ??= attemptDatabase(options.db, controller.signal, deadline));
+    },
     job: { id: attempt.id, name: attempt.name, queue: attempt.queue, attempt: attempt.attempt, scheduledAt: attempt.scheduledAt },
     progress: options.progress ?? (async () => undefined),
     async enqueueAfterCommit(tx, entries) {
@@ -90,8 +103,35 @@ export async function executeAttempt(
   };
 
   const started = performance.now();
+  let processing: Promise<Awaited<ReturnType<typeof definition.process>>>;
   try {
-    const outcome = await Promise.race([definition.process(context), aborted]);
+    processing = definition.process(context);
+  } catch (err) {
+    processing = Promise.reject(err);
+  }
+  let processorSettled = false;
+  const settled = processing.then(
+    () => (processorSettled = true),
+    () => (processorSettled = true),
+  );
+  try {
+    const outcome = await Promise.race([processing, aborted]).catch(async (err: unknown) => {
+      if (controller.signal.aborted && !processorSettled) {
+        // Hold the attempt until the processor stops. One that honours its signal stops within the
+        // grace below and is not reported; one that ignores it is, when it stops too.
+        const held = performance.now();
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([settled, new Promise((resolve) => (grace = setTimeout(resolve, IGNORED_ABORT_GRACE_MS)))]);
+        clearTimeout(grace);
+        if (!processorSettled) {
+          childLog ??= typeof log === 'function' ? log() : log;
+          childLog.warn({ err: serializeError(err) }, 'attempt aborted but its processor has not stopped; the job keeps its slots until it does');
+          await settled;
+          childLog.warn({ heldMs: Math.round(performance.now() - held) }, 'aborted processor stopped; releasing the job');
+        }
+      }
+      throw err;
+    });
     const result = jobResultSchema.safeParse({
       status: outcome?.status ?? 'ok',
       summary: outcome?.summary,

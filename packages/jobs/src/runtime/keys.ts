@@ -13,6 +13,13 @@ export function bullpenKeys(prefix: string) {
     instances: `${base}:instances`,
     /** Hash `${queue}|${instanceId}` → JSON breaker snapshot. */
     breakers: `${base}:breakers`,
+    /** Hash queue → jobs put back in their queue as stalled (their lock lapsed), all instances together. */
+    stalls: `${base}:stalls`,
+    /**
+     * Prefix of `${receipts}:${queue}:${jobId}` → JSON result of a run that completed after losing its
+     * lock, so the job's recovered run completes with it instead of running (or failing) again.
+     */
+    receipts: `${base}:receipts`,
     /** `${readyProbe}:${instanceId}`: the short-lived key /readyz writes to prove Redis takes writes. */
     readyProbe: `${base}:ready-probe`,
     /** Pub/sub channel: a queue name whose breakers every instance should reset. */

@@ -47,6 +47,8 @@ describe('priorities across job types', () => {
     await waitFor(async () => (await t.runtime.queue(bulk.queue)!.getJobCounts('active')).active === 5, 5_000, 'five active bulk jobs');
     const urgentJob = await t.runtime.enqueue(urgent.queue);
     await waitFor(async () => (await urgentJob.getState()) === 'active', 5_000, 'the urgent job to be taken');
+    // Taken by its worker is not yet in line for a slot: wait until all five wait for one.
+    await waitFor(() => t.runtime.jobsWaitingForSlot === 5, 5_000, 'four bulk jobs and the urgent one to wait for the slot');
     expect(started).toEqual(['bulk-0']);
 
     releaseFirst!();

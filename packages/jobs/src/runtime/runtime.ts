@@ -7,6 +7,11 @@
  *   scheduler role, reconcile job schedulers; with the worker role, start one BullMQ worker per type.
  * - running: workers take jobs; each attempt passes the type's circuit breaker and, when the instance
  *   limits its active jobs, a priority-ordered slot; final failures become dead letters.
+ *   Stalls: a job whose lock lapsed (its worker died, or blocked its event loop past the lock) is put
+ *   back in its queue by some worker's stalled check: logged, counted and noted in the job's log. A run
+ *   that still completes after losing its lock leaves a receipt; the job's next run completes with it
+ *   instead of running again, so a job that completed never fails as stalled. A job stalled more than
+ *   STALL_LIMIT times with no receipt fails for good (a dead letter).
  * - draining (close()): workers stop taking jobs; active ones get up to `drainTimeoutMs` to finish.
  *   Past the deadline the runtime gives up waiting and reports `drained: false`; the caller exits, the
  *   jobs' locks lapse and another worker's stalled check puts them back in the queue. Nothing is lost.
@@ -14,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { MetricsTime, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Job, MetricsTime, Queue, UnrecoverableError, Worker, type JobsOptions } from 'bullmq';
 import type { Database } from '@bullpen/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -114,6 +119,23 @@ export interface CloseResult {
 }
 
 const HEARTBEAT_EVERY_MS = 10_000;
+/** Stalls a job may have before it fails for good, unless a run of it completed (BullMQ's default). */
+const STALL_LIMIT = 1;
+/**
+ * BullMQ's own stall limit is turned off: it fails a job at pickup, before the processor runs, so it
+ * could not tell a job whose earlier run completed (a receipt) from one that never did. The runtime
+ * applies STALL_LIMIT itself, after looking for a receipt.
+ */
+const BULLMQ_STALL_LIMIT_OFF = 1_000_000;
+const RECEIPT_TTL_S = 24 * 3600;
+
+/** A stalled job put back in its queue by this instance's stalled check. */
+export interface StallEvent {
+  queue: string;
+  jobId: string;
+  /** The instance whose lock lapsed, when BullMQ recorded it. */
+  stalledOn: string | undefined;
+}
 /** An instance whose heartbeat is older than this is listed as gone. */
 export const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_EVERY_MS;
 const DAY_S = 24 * 3600;
@@ -166,6 +188,7 @@ export class JobRuntime {
   private workerWatch: ConnectionWatch | undefined;
   private closing: Promise<CloseResult> | undefined;
   private activeJobs = 0;
+  private readonly stallListeners = new Set<(event: StallEvent) => void>();
 
   private constructor(private readonly options: RuntimeOptions) {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
@@ -284,18 +307,20 @@ export class JobRuntime {
     for (const [name, definition] of this.definitions) {
       const breaker = new JobBreaker(name, definition.breaker, (snapshot) => this.publishBreaker(snapshot));
       this.breakers.set(name, breaker);
-      const worker = new Worker(name, (job, _token, signal) => this.process(definition, breaker, job, signal), {
+      const worker = new Worker(name, (job, token, signal) => this.process(definition, breaker, job, token, signal), {
         connection: this.workerRedis,
         prefix: this.options.prefix,
         concurrency: definition.concurrency ?? 1,
-        lockDuration: this.options.lockDurationMs ?? 30_000,
+        lockDuration: this.lockDurationOf(definition),
         stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: BULLMQ_STALL_LIMIT_OFF,
         metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
         name: this.instanceId,
       });
       worker.on('failed', (job, err) => {
         if (job?.finishedOn) void this.recordDeadLetter(job, err);
       });
+      worker.on('stalled', (jobId) => void this.recordStall(name, jobId));
       // Workers report their connections' errors too (BullMQ gives each a blocking connection of its
       // own): an outage is the worker connection's, logged once by its watch, not once per worker.
       worker.on('error', (err) => {
@@ -305,13 +330,43 @@ export class JobRuntime {
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    const concurrency = [...this.definitions.values()].reduce((sum, d) => sum + (d.concurrency ?? 1), 0);
+    if (this.slots && this.slots.limit >= concurrency) {
+      this.log.warn(
+        { maxActiveJobs: this.slots.limit, workerConcurrency: concurrency },
+        'maxActiveJobs is not below the total worker concurrency: the priority pool never fills, so priorities across queues have no effect',
+      );
+    }
+  }
+
+  private lockDurationOf(definition: AnyJobDefinition): number {
+    return definition.lockDurationMs ?? this.options.lockDurationMs ?? 30_000;
+  }
+
+  private receiptKey(queue: string, jobId: string | undefined): string {
+    return `${this.keys.receipts}:${queue}:${jobId ?? ''}`;
   }
 
   /** The BullMQ processor for every type. Declares the signal parameter so BullMQ passes one. */
-  private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, signal?: AbortSignal): Promise<JobResult> {
+  private async process(definition: AnyJobDefinition, breaker: JobBreaker, job: Job, token: string | undefined, signal?: AbortSignal): Promise<JobResult> {
     const attempt = job.attemptsMade + 1;
     let attemptLog: Logger | undefined;
     const log = () => (attemptLog ??= this.log.child({ queue: definition.queue, jobId: job.id, attempt }));
+    // Only a job put back as stalled can have a receipt: the common path costs nothing here.
+    if (job.stalledCounter > 0) {
+      const receipt = await this.redis.get(this.receiptKey(definition.queue, job.id));
+      if (receipt !== null) {
+        log().warn({ stalls: job.stalledCounter }, 'stalled job had completed in a run that lost its lock; completing it with that result, without running it again');
+        return JSON.parse(receipt) as JobResult;
+      }
+      if (job.stalledCounter > STALL_LIMIT) {
+        throw new UnrecoverableError(
+          `job stalled ${job.stalledCounter} times (its lock lapsed each time) and no run of it completed; ` +
+            `if its processor blocks the event loop, give the type a longer lockDurationMs`,
+        );
+      }
+    }
+    const startedAt = Date.now();
     let wroteOutbox = false;
     const run = () =>
       executeAttempt(
@@ -332,6 +387,7 @@ export class JobRuntime {
     try {
       const guarded = () => breaker.run(run);
       const result = this.slots ? await this.slots.run(bullmqPriorityToSlotPriority(definition.priority), guarded) : await guarded();
+      if (Date.now() - startedAt >= this.lockDurationOf(definition)) await this.keepReceiptIfLockLost(definition, job, token, result, log());
       if (this.log.isLevelEnabled('debug')) log().debug({ result }, 'job completed');
       if (wroteOutbox) await this.relayAfterAttempt(log());
       return result;
@@ -346,6 +402,51 @@ export class JobRuntime {
       throw err;
     } finally {
       this.activeJobs -= 1;
+    }
+  }
+
+  /**
+   * A run that lasted at least its lock duration may have lost the lock (the event loop could not renew
+   * it): BullMQ will refuse its completion and the job runs again as stalled. Record the result so that
+   * run completes with it rather than repeating the work, or failing the job as stalled.
+   */
+  private async keepReceiptIfLockLost(definition: AnyJobDefinition, job: Job, token: string | undefined, result: JobResult, log: Logger): Promise<void> {
+    const queue = this.queues.get(definition.queue)!;
+    try {
+      const holder = await this.redis.get(`${queue.keys['']}${job.id}:lock`);
+      if (holder === token) return;
+      await this.redis.set(this.receiptKey(definition.queue, job.id), JSON.stringify(result), 'EX', RECEIPT_TTL_S);
+      log.warn(
+        { lockDurationMs: this.lockDurationOf(definition) },
+        'job completed after its lock lapsed (the event loop was blocked, or Redis unreachable, for longer than the lock); it is run again as stalled, which completes it with this result',
+      );
+    } catch (err) {
+      log.warn({ err: serializeError(err) }, 'could not check the lock of a long run; if it was lost, the job runs again');
+    }
+  }
+
+  /** A job this instance's stalled check put back in its queue. */
+  private async recordStall(queue: string, jobId: string): Promise<void> {
+    const at = new Date();
+    let stalledOn: string | undefined;
+    try {
+      // Who held the lapsed lock: BullMQ names the last worker (our instance id) until it is taken again.
+      stalledOn = (await Job.fromId(this.queues.get(queue)!, jobId))?.processedBy;
+    } catch {
+      // Redis is failing: the stall is still logged, without that detail.
+    }
+    this.log.warn({ queue, jobId, stalledOn }, 'job stalled: its lock lapsed, so it was put back in its queue and runs again');
+    for (const listener of this.stallListeners) listener({ queue, jobId, stalledOn });
+    try {
+      await Job.addJobLog(
+        this.queues.get(queue)!,
+        jobId,
+        `stalled at ${at.toISOString()}: its lock lapsed on ${stalledOn ?? 'an unknown instance'}; put back in the queue by ${this.instanceId}`,
+      );
+      // Counted last: whoever sees the count can also see the job's note.
+      await this.redis.hincrby(this.keys.stalls, queue, 1);
+    } catch (err) {
+      this.log.warn({ queue, jobId, err: serializeError(err) }, 'could not count a stall or note it in the job log');
     }
   }
 
@@ -429,6 +530,23 @@ export class JobRuntime {
 
   async queueStats(name: string): Promise<QueueStats | undefined> {
     return this.queues.has(name) ? (await this.stats([name]))[0] : undefined;
+  }
+
+  /** Calls `listener` for every stalled job this instance's stalled checks put back. Returns the unsubscribe. */
+  onStall(listener: (event: StallEvent) => void): () => void {
+    this.stallListeners.add(listener);
+    return () => this.stallListeners.delete(listener);
+  }
+
+  /** Stalled jobs put back in each queue since the keys were created, counted by every instance. */
+  async stallCounts(): Promise<Record<string, number>> {
+    const all = await this.redis.hgetall(this.keys.stalls);
+    return Object.fromEntries(Object.entries(all).map(([queue, n]) => [queue, Number(n)]));
+  }
+
+  /** Jobs taken from their queue that wait for a slot of the instance-wide pool (`maxActiveJobs`). */
+  get jobsWaitingForSlot(): number {
+    return this.slots?.pending ?? 0;
   }
 
   /** This instance's breakers (empty without the worker role). */
