@@ -72,10 +72,12 @@ export const jobDetailResponse = jobSummaryResponse.extend({
   state: z.enum(['completed', 'failed', 'delayed', 'active', 'waiting', 'waiting-children', 'prioritized', 'unknown']),
   opts: z.record(z.string(), z.unknown()),
   attemptsStarted: z.number().int().nonnegative().nullable(),
+  stalledCount: z.number().int().nonnegative().describe('Times the job was put back in its queue because its lock lapsed'),
+  processedBy: z.string().nullable().describe('The instance that took it last'),
   stacktrace: z.array(z.string()),
   returnvalue: z.unknown(),
   logs: z.strictObject({ lines: z.array(z.string()), total: z.number().int().nonnegative() }),
-  timeline: z.array(z.strictObject({ event: z.enum(['added', 'due', 'started', 'finished', 'failed']), at: epochMs })),
+  timeline: z.array(z.strictObject({ event: z.enum(['added', 'due', 'stalled', 'started', 'finished', 'failed']), at: epochMs, detail: z.string().optional().describe("A stall's log line") })),
   boardUrl: z.string().describe('This job in Bull Board'),
 });
 

@@ -784,6 +784,10 @@ export interface components {
                 [key: string]: unknown;
             };
             attemptsStarted: number | null;
+            /** @description Times the job was put back in its queue because its lock lapsed */
+            stalledCount: number;
+            /** @description The instance that took it last */
+            processedBy: string | null;
             stacktrace: string[];
             returnvalue: unknown;
             logs: {
@@ -792,8 +796,10 @@ export interface components {
             };
             timeline: {
                 /** @enum {string} */
-                event: "added" | "due" | "started" | "finished" | "failed";
+                event: "added" | "due" | "stalled" | "started" | "finished" | "failed";
                 at: number;
+                /** @description A stall's log line */
+                detail?: string;
             }[];
             /** @description This job in Bull Board */
             boardUrl: string;
