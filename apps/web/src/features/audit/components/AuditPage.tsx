@@ -147,7 +147,7 @@ export function AuditPage() {
       <form className="audit-filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <TextFilter id="audit-actor" label="User" value={filter.actor} onChange={(actor) => setFilter({ actor })} />
         <TextFilter id="audit-action" label="Action" value={filter.action} onChange={(action) => setFilter({ action })} list="audit-actions" />
-        <TextFilter id="audit-target" label="Target" value={filter.target} onChange={(target) => setFilter({ target })} placeholder="queue:payments or queue:" />
+        <TextFilter id="audit-target" label="Target" value={filter.target} onChange={(target) => setFilter({ target })} placeholder="e.g. queue:payments" />
         <datalist id="audit-actions">
           {KNOWN_ACTIONS.map((a) => (
             <option key={a} value={a} />
