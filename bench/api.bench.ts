@@ -26,9 +26,10 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-api-${randomBytes(4).toString('hex')}`;
 const names = Array.from({ length: QUEUES }, (_, i) => `bench-${String(i).padStart(2, '0')}`);
 
-type State = 'wait' | 'delayed' | 'completed' | 'failed';
+export type State = 'wait' | 'delayed' | 'completed' | 'failed';
 
-async function load(redis: ReturnType<typeof createRedis>, queue: string, counts: Record<State, number>): Promise<void> {
+/** Writes one queue's jobs under `prefix` (also used by web.bench.ts). */
+export async function load(redis: ReturnType<typeof createRedis>, prefix: string, queue: string, counts: Record<State, number>): Promise<void> {
   const base = `${prefix}:${queue}`;
   const now = Date.now();
   const opts = JSON.stringify({ attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400, count: 1000 } });
@@ -101,7 +102,7 @@ export async function run(): Promise<void> {
         delayed: share - Math.round(share * 0.4) - Math.round(share * 0.3) - Math.round(share * 0.2),
       };
       if (i === 0) counts.failed += BIG_FAILED;
-      await load(redis, queue, counts);
+      await load(redis, prefix, queue, counts);
     }
     const loadSeconds = (performance.now() - started) / 1000;
 

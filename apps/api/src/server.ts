@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, rowsOf, type DatabaseHandle } from '@bullpen/db';
 import { sql } from 'drizzle-orm';
-import { catalog, ConnectionWatch, demoFailureQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -20,7 +20,12 @@ export interface Instance {
 
 export const version = '0.1.0';
 
-export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
+export interface InstanceOptions {
+  /** The job types this instance serves. Default: the catalog. The end-to-end server adds its own test types. */
+  definitions?: readonly AnyJobDefinition[];
+}
+
+export async function startInstance(config: Config, logger: Logger, options: InstanceOptions = {}): Promise<Instance> {
   // Migrations run as the owner; the app then runs as DATABASE_URL's role (bullpen_app on a server).
   if (config.MIGRATION_DATABASE_URL) {
     // Two connections: one holds the migration lock while the other migrates.
@@ -49,10 +54,11 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
     runtime = await startRuntime({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
-      definitions: catalog,
+      definitions: options.definitions ?? catalog,
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,
+      version,
       roles: { worker: config.ROLES.has('worker'), scheduler: config.ROLES.has('scheduler') },
       demo: config.DEMO,
       // Demo: a few poisoned jobs become dead letters, and a 2.5-minute outage from the first minute

@@ -58,6 +58,8 @@ export interface RuntimeOptions {
   roles: RuntimeRoles;
   /** Names this process in logs, heartbeats and dead letters. Default `hostname-pid`. */
   instanceId?: string | undefined;
+  /** The application's version, shown with the instance in the console. */
+  version?: string | undefined;
   /** Use each type's demo cadence. Default false. */
   demo?: boolean | undefined;
   /** Deliberate failures for the listed queues (demo mode): see failure-injection.ts. */
@@ -97,6 +99,8 @@ export interface ScheduleInfo {
   next: number | null;
   /** When a run of this type last finished (completed or failed), or null. */
   lastRunAt: number | null;
+  /** That run: its job, how it ended, and its summary (completed) or failure reason (failed). */
+  lastRun: { jobId: string; state: 'completed' | 'failed'; finishedAt: number; summary: string | null; failedReason: string | null } | null;
   paused: boolean;
 }
 
@@ -108,6 +112,8 @@ export interface InstanceHeartbeat {
   startedAt: number;
   lastSeenAt: number;
   queues: string[];
+  /** Null for instances that did not say (started without a version, or before heartbeats carried it). */
+  version: string | null;
 }
 
 export interface CloseResult {
@@ -486,6 +492,7 @@ export class JobRuntime {
       startedAt: this.startedAt,
       lastSeenAt: Date.now(),
       queues: this.options.roles.worker ? [...this.definitions.keys()] : [],
+      version: this.options.version ?? null,
     };
     try {
       await this.redis.hset(this.keys.instances, this.instanceId, JSON.stringify(heartbeat));
@@ -572,7 +579,7 @@ export class JobRuntime {
     const all = await this.redis.hgetall(this.keys.instances);
     return Object.values(all)
       .map((v) => JSON.parse(v) as InstanceHeartbeat)
-      .map((h) => ({ ...h, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
+      .map((h) => ({ ...h, version: h.version ?? null, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
       .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
@@ -608,6 +615,10 @@ export class JobRuntime {
         this.redis.zrevrange(queue.keys.failed!, 0, 0, 'WITHSCORES'),
       ]);
       const last = Math.max(Number(lastCompleted[1] ?? 0), Number(lastFailed[1] ?? 0));
+      const lastState = last === 0 ? null : Number(lastCompleted[1] ?? 0) === last ? ('completed' as const) : ('failed' as const);
+      const lastJobId = lastState === 'completed' ? lastCompleted[0]! : lastState === 'failed' ? lastFailed[0]! : null;
+      // Two fields of the job hash, not the job: its data may be large.
+      const [returnvalue, failedReason] = lastJobId ? await this.redis.hmget(queue.toKey(lastJobId), 'returnvalue', 'failedReason') : [null, null];
       out.push({
         id: name,
         queue: name,
@@ -617,6 +628,10 @@ export class JobRuntime {
         tz: 'pattern' in schedule ? (schedule.tz ?? 'UTC') : null,
         next: scheduler?.next ?? null,
         lastRunAt: last > 0 ? last : null,
+        lastRun:
+          lastState && lastJobId
+            ? { jobId: lastJobId, state: lastState, finishedAt: last, summary: lastState === 'completed' ? summaryOf(returnvalue ?? null) : null, failedReason: lastState === 'failed' ? (failedReason ?? null) : null }
+            : null,
         paused: paused.has(name),
       });
     }
@@ -694,6 +709,17 @@ export class JobRuntime {
     this.subscriber?.disconnect();
     this.workerRedis?.disconnect();
     this.redis.disconnect();
+  }
+}
+
+/** The summary line of a stored job result (JSON of JobResult), or null when there is none. */
+function summaryOf(returnvalue: string | null): string | null {
+  if (!returnvalue) return null;
+  try {
+    const summary = (JSON.parse(returnvalue) as { summary?: unknown } | null)?.summary;
+    return typeof summary === 'string' ? summary : null;
+  } catch {
+    return null;
   }
 }
 
