@@ -68,8 +68,8 @@ describe('three instances', () => {
     }, 20_000, 'four deliveries sent');
     // Let several more evaluations run on whichever instances take them: nothing new may be sent.
     const evaluation = instances[0]!.runtime.queue(QUEUE.alertEvaluation)!;
-    const before = (await evaluation.getJobCounts('completed')).completed;
-    await waitFor(async () => (await evaluation.getJobCounts('completed')).completed >= before + 6, 20_000, 'six more evaluations');
+    const before = ((await evaluation.getJobCounts('completed')).completed ?? 0);
+    await waitFor(async () => ((await evaluation.getJobCounts('completed')).completed ?? 0) >= before + 6, 20_000, 'six more evaluations');
 
     const notifications = await database.db.select().from(alertNotifications);
     expect(notifications.map((n) => `${n.ruleKind}:${n.kind}`).sort()).toEqual(['backlog:firing', 'job-failed:firing']);

@@ -56,8 +56,8 @@ describe('threshold rules', () => {
   /** Waits until the scheduled evaluation has completed `n` more runs. */
   const evaluations = async (n: number) => {
     const queue = instance.runtime.queue(QUEUE.alertEvaluation)!;
-    const start = (await queue.getJobCounts('completed')).completed;
-    await waitFor(async () => (await queue.getJobCounts('completed')).completed >= start + n, 15_000, `${n} evaluations`);
+    const start = ((await queue.getJobCounts('completed')).completed ?? 0);
+    await waitFor(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= start + n, 15_000, `${n} evaluations`);
   };
 
   it('failure rate fires above its threshold and not below', async () => {
@@ -116,7 +116,7 @@ describe('threshold rules', () => {
     const ruleId = await insertRule(database.db, { name: 'missed', kind: 'schedule-missed', queues: [punctual.queue], params: { graceMs: 300 }, channelIds: [IN_APP] });
     // It runs on time first: nothing fires.
     const queue = instance.runtime.queue(punctual.queue)!;
-    await waitFor(async () => (await queue.getJobCounts('completed')).completed >= 2, 10_000, 'two punctual runs');
+    await waitFor(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 2, 10_000, 'two punctual runs');
     await evaluations(2);
     expect(await notificationsOf(ruleId)).toEqual([]);
     // Its queue stops being worked: the next slot passes and the rule fires with a link to the schedules.
