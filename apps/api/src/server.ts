@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, demoFailureQueues, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, demoFailureQueues, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -19,7 +19,12 @@ export interface Instance {
 
 export const version = '0.1.0';
 
-export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
+export interface InstanceOptions {
+  /** The job types this instance serves. Default: the catalog. The end-to-end server adds its own test types. */
+  definitions?: readonly AnyJobDefinition[];
+}
+
+export async function startInstance(config: Config, logger: Logger, options: InstanceOptions = {}): Promise<Instance> {
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
   let runtime: JobRuntime | undefined;
   try {
@@ -27,7 +32,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
     runtime = await startRuntime({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
-      definitions: catalog,
+      definitions: options.definitions ?? catalog,
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,

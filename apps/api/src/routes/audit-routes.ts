@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
-import { isoDate, page, pageSize } from './schemas.js';
+import { isoDate, isoTimestamp, page, pageSize, pageOf } from './schemas.js';
 
 export function auditRoutes(deps: OpsDeps): Route[] {
   return [
@@ -11,6 +11,22 @@ export function auditRoutes(deps: OpsDeps): Route[] {
       summary: 'The audit log, newest first: who, role, action, target, parameters, outcome, time, instance',
       role: 'admin',
       csrf: 'none',
+      response: pageOf(
+        z.strictObject({
+          id: z.number().int(),
+          attemptId: z.string(),
+          at: isoTimestamp,
+          instanceId: z.string(),
+          actor: z.string(),
+          role: z.enum(['viewer', 'operator', 'admin']),
+          action: z.string(),
+          target: z.string(),
+          params: z.unknown(),
+          outcome: z.enum(['started', 'succeeded', 'rejected', 'failed']),
+          detail: z.unknown(),
+          ip: z.string().nullable(),
+        }),
+      ),
       query: z.strictObject({
         actor: z.string().min(1).max(100).optional(),
         action: z.string().min(1).max(100).optional(),

@@ -13,6 +13,13 @@ export function sessionCookie(deps: OpsDeps, value: string, maxAgeSeconds: numbe
   return [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
 }
 
+/** Who is signed in: what the SPA needs to show the right controls and to send state changes. */
+const sessionResponse = z.strictObject({
+  user: z.string(),
+  role: z.enum(['viewer', 'operator', 'admin']),
+  csrfToken: z.string().describe('Send as X-CSRF-Token on every POST'),
+});
+
 export function authRoutes(deps: OpsDeps): Route[] {
   const db = deps.database.db;
   const ttlMs = deps.config.SESSION_TTL_HOURS * 3_600_000;
@@ -24,6 +31,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
       role: 'public',
       // No session yet, so no token: the origin check stands in (login CSRF).
       csrf: 'origin',
+      response: sessionResponse,
       body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1_024) }),
       handler: async ({ body, ip, cookieToken, tls }) => {
         await deps.bootstrap;
@@ -52,6 +60,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
       summary: 'Signs out: ends the session and clears the cookie',
       role: 'viewer',
       csrf: 'token',
+      response: z.strictObject({ signedOut: z.literal(true) }),
       handler: async ({ cookieToken, tls }) => {
         if (cookieToken) await deleteSessionByToken(db, cookieToken);
         return { status: 200, body: { signedOut: true }, headers: { 'Set-Cookie': sessionCookie(deps, '', 0, tls) } };
@@ -63,6 +72,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
       summary: 'The signed-in user, role and CSRF token',
       role: 'viewer',
       csrf: 'none',
+      response: sessionResponse,
       handler: async ({ session }) => ({
         status: 200,
         body: { user: session!.username, role: session!.role, csrfToken: session!.csrfToken },

@@ -7,7 +7,7 @@ import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { maskSecrets } from '../ops/mask-secrets.js';
-import { isoDate, page, pageSize } from './schemas.js';
+import { deadLetterResponse, isoDate, isoTimestamp, page, pageSize, pageOf } from './schemas.js';
 
 /** Most rows one export returns; narrow the filter for more. */
 export const EXPORT_LIMIT = 10_000;
@@ -51,6 +51,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Dead letters, newest first, filtered by queue, error text, time, status or fingerprint',
       role: 'viewer',
       csrf: 'none',
+      response: pageOf(deadLetterResponse),
       query: z.strictObject({ ...filterFields, page, pageSize: pageSize() }),
       handler: async ({ query }) => {
         const result = await store.list({ ...toFilter(query), status: query.status ?? 'dead' }, query.page, query.pageSize);
@@ -63,6 +64,9 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Dead letters grouped by error fingerprint and queue, largest group first',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({
+        groups: z.array(z.strictObject({ fingerprint: z.string(), queue: z.string(), count: z.number().int().nonnegative(), firstFailedAt: isoTimestamp, lastFailedAt: isoTimestamp })),
+      }),
       query: filterQuery,
       handler: async ({ query }) => ok({ groups: await store.groups({ ...toFilter(query), status: query.status ?? 'dead' }) }),
     }),
@@ -72,6 +76,13 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: `Every dead letter matching the filter as a JSON download (at most ${EXPORT_LIMIT})`,
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({
+        exportedAt: isoTimestamp,
+        filter: z.record(z.string(), z.unknown()).describe('The filter as given'),
+        total: z.number().int().nonnegative(),
+        truncated: z.boolean(),
+        items: z.array(deadLetterResponse),
+      }),
       query: filterQuery,
       handler: async ({ query }) => {
         const filter = { ...toFilter(query), status: query.status ?? 'dead' };
@@ -96,6 +107,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'One dead letter',
       role: 'viewer',
       csrf: 'none',
+      response: deadLetterResponse,
       params: z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
       handler: async ({ params }) => {
         const letter = await store.get(params.id);
@@ -109,6 +121,10 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Replays dead letters, by ids or by filter (at most 1 000 a call), as new jobs on their queues',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({
+        replayed: z.array(z.strictObject({ id: z.number().int(), queue: z.string(), jobId: z.string() })),
+        skipped: z.array(z.number().int()).describe('Selected ids that were not replayable (unknown, already replayed or discarded, or queue unknown)'),
+      }),
       body: selection,
       audit: { action: 'dead-letters.replay', target },
       handler: async ({ body }) => {
@@ -125,6 +141,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Marks dead letters discarded, by ids or by filter (at most 1 000 a call)',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ discarded: z.array(z.number().int()) }),
       body: selection,
       audit: { action: 'dead-letters.discard', target },
       handler: async ({ body }) => {

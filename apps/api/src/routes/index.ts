@@ -8,6 +8,7 @@ import { deadLetterRoutes } from './dead-letter-routes.js';
 import { metaRoutes } from './meta-routes.js';
 import { queueRoutes } from './queue-routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
+import { userRoutes } from './user-routes.js';
 
 /** Every route under /api/v1, in matching order. */
 export function apiRoutes(deps: OpsDeps, version: string): Route[] {
@@ -19,6 +20,7 @@ export function apiRoutes(deps: OpsDeps, version: string): Route[] {
     ...deadLetterRoutes(deps),
     ...clusterRoutes(deps),
     ...auditRoutes(deps),
+    ...userRoutes(deps),
     ...metaRoutes(deps, () => (document ??= openApiDocument(routes, version))),
   ];
   return routes;

@@ -1,5 +1,14 @@
+import { z } from 'zod';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
+import { epochMs, jobStateCounts } from './schemas.js';
+
+/** The data of each server-sent event, by event name. */
+export const queuesEvent = z.strictObject({
+  queues: z.array(z.strictObject({ name: z.string(), counts: jobStateCounts, paused: z.boolean(), oldestWaitingMs: z.number().nonnegative().nullable() })),
+  at: epochMs,
+});
+export const unavailableEvent = z.strictObject({ code: z.literal('REDIS_UNAVAILABLE'), at: epochMs });
 
 export function metaRoutes(deps: OpsDeps, openapi: () => unknown): Route[] {
   return [
@@ -9,6 +18,7 @@ export function metaRoutes(deps: OpsDeps, openapi: () => unknown): Route[] {
       summary: 'Server-sent events: `queues` with counts and paused state whenever they change; `unavailable` while Redis is down',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ queues: queuesEvent.optional(), unavailable: unavailableEvent.optional() }).describe('Event name → the JSON in its data line'),
       stream: (req, res) => deps.events.subscribe(req, res),
     }),
     defineRoute({
@@ -17,6 +27,7 @@ export function metaRoutes(deps: OpsDeps, openapi: () => unknown): Route[] {
       summary: 'This API, described in OpenAPI 3.1',
       role: 'viewer',
       csrf: 'none',
+      response: z.record(z.string(), z.unknown()),
       handler: async () => ok(openapi()),
     }),
   ];

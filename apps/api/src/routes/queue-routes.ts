@@ -6,7 +6,21 @@ import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { jobDetail, jobSummary } from '../ops/job-view.js';
-import { emptyBody, idParams, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
+import {
+  emptyBody,
+  epochMs,
+  idParams,
+  jobDetailResponse,
+  jobIdSelection,
+  jobSummaryResponse,
+  queueSummaryResponse,
+  page,
+  pageSize,
+  queueJobParams,
+  queueParams,
+  selectionResult,
+  workerConnection,
+} from './schemas.js';
 
 /** Jobs one batch of drain/clean touches, and the most batches one request runs. */
 export const BATCH_SIZE = 1_000;
@@ -31,6 +45,9 @@ export async function breakerSummaries(deps: OpsDeps): Promise<Map<string, Break
   }
   return out;
 }
+
+const backoff = z.strictObject({ type: z.enum(['fixed', 'exponential']), delay: z.number().nonnegative() });
+const scheduleSetting = z.union([z.strictObject({ pattern: z.string(), tz: z.string().optional() }), z.strictObject({ every: z.number().positive() })]);
 
 function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, BreakerSummary>) {
   const definition = deps.runtime.definition(stats.queue);
@@ -112,6 +129,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Every queue: counts per state, throughput and failure rate, oldest waiting age, paused, breaker',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ queues: z.array(queueSummaryResponse), generatedAt: epochMs }),
       handler: async () => {
         const [stats, breakers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps)]);
         return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers)), generatedAt: Date.now() });
@@ -123,6 +141,18 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'One queue, with its type settings and current workers',
       role: 'viewer',
       csrf: 'none',
+      response: queueSummaryResponse.extend({
+        settings: z.strictObject({
+          attempts: z.number().int().positive(),
+          backoff,
+          timeoutMs: z.number().positive(),
+          concurrency: z.number().int().positive(),
+          exclusive: z.boolean(),
+          priority: z.number().int().nullable(),
+          schedule: scheduleSetting.nullable(),
+        }),
+        workers: z.array(workerConnection),
+      }),
       params: queueParams,
       guard: guardQueue,
       handler: async ({ params }) => {
@@ -149,6 +179,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Jobs of one queue in one state, newest first, one page at a time; `id` finds one job',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ items: z.array(jobSummaryResponse), state: z.enum(LISTABLE), page: z.number().int().positive(), pageSize: z.number().int().positive(), total: z.number().int().nonnegative() }),
       params: queueParams,
       query: z.strictObject({ state: z.enum(LISTABLE).default('failed'), page, pageSize: pageSize(), id: z.string().min(1).max(256).optional() }),
       guard: guardQueue,
@@ -172,6 +203,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'One job: data, options, attempts, stack traces, logs, progress, result, timeline',
       role: 'viewer',
       csrf: 'none',
+      response: jobDetailResponse,
       params: queueJobParams,
       guard: guardQueue,
       handler: async ({ params }) => {
@@ -185,6 +217,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Finds a job by id across every queue (one lookup per queue)',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ matches: z.array(z.strictObject({ queue: z.string(), job: jobDetailResponse })) }),
       params: idParams,
       handler: async ({ params }) => {
         const found = await Promise.all(deps.runtime.queueNames.map(async (name) => ({ name, job: await deps.runtime.queue(name)!.getJob(params.id) })));
@@ -199,6 +232,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Pauses a queue: workers everywhere stop taking its jobs',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), paused: z.literal(true) }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,
@@ -214,6 +248,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Resumes a paused queue',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), paused: z.literal(false) }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,
@@ -229,6 +264,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: `Removes waiting jobs (and delayed ones with {delayed: true}) in batches of ${BATCH_SIZE}; complete=false means call again`,
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), removed: z.number().int().nonnegative(), complete: z.boolean() }),
       params: queueParams,
       body: z.strictObject({ delayed: z.boolean().default(false) }).default({ delayed: false }),
       guard: guardQueue,
@@ -252,6 +288,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: `Removes jobs in one state older than olderThanMs, in batches of ${BATCH_SIZE}, at most \`limit\` per call`,
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), state: z.enum(CLEANABLE), removed: z.number().int().nonnegative(), complete: z.boolean() }),
       params: queueParams,
       body: z.strictObject({
         state: z.enum(CLEANABLE),
@@ -268,6 +305,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: `Moves every failed job back to waiting, ${BATCH_SIZE} per Redis call; jobs failing again meanwhile are left alone`,
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), retried: z.number().int().nonnegative() }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,
@@ -287,6 +325,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Retries the selected failed jobs',
       role: 'operator',
       csrf: 'token',
+      response: selectionResult,
       params: queueParams,
       body: jobIdSelection,
       guard: guardQueue,
@@ -299,6 +338,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Removes the selected jobs (active jobs, being locked, are refused)',
       role: 'operator',
       csrf: 'token',
+      response: selectionResult,
       params: queueParams,
       body: jobIdSelection,
       guard: guardQueue,
@@ -318,6 +358,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Runs the selected delayed jobs now',
       role: 'operator',
       csrf: 'token',
+      response: selectionResult,
       params: queueParams,
       body: jobIdSelection,
       guard: guardQueue,
@@ -330,6 +371,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: "Closes the queue's circuit breaker on every instance",
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), breaker: z.literal('closed') }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,

@@ -1,0 +1,17 @@
+// Query-key factories for every resource, hierarchical so one prefix invalidates a whole branch:
+// ['queues'] → every queue read; ['queues', 'detail', name] → one queue, its job lists and its jobs.
+// They live here rather than in each feature because the live-event bridge invalidates them too.
+export const queryKeys = {
+  session: ['session'] as const,
+  queues: {
+    all: ['queues'] as const,
+    list: () => ['queues', 'list'] as const,
+    detail: (queue: string) => ['queues', 'detail', queue] as const,
+    jobs: (queue: string, filters: { state: string; page: number }) =>
+      ['queues', 'detail', queue, 'jobs', filters] as const,
+    job: (queue: string, id: string) => ['queues', 'detail', queue, 'job', id] as const,
+  },
+  workers: {
+    all: ['workers'] as const,
+  },
+} as const;
