@@ -2,9 +2,10 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, demoFailureQueues, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
+import { catalog, demoFailureQueues, seedDemoAlertRules, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createAlertEngine } from './ops/alerts.js';
 import type { Config } from './config.js';
 
 export interface Instance {
@@ -27,12 +28,15 @@ export interface InstanceOptions {
 export async function startInstance(config: Config, logger: Logger, options: InstanceOptions = {}): Promise<Instance> {
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
   let runtime: JobRuntime | undefined;
+  const alerts = createAlertEngine(config, database.db, logger);
   try {
     await migrate(database);
+    if (config.DEMO) await seedDemoAlertRules(database.db);
     runtime = await startRuntime({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
-      definitions: options.definitions ?? catalog,
+      definitions: [...(options.definitions ?? catalog), ...alerts.jobs()],
+      onEvent: alerts.onRuntimeEvent,
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,
@@ -51,6 +55,7 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
       deadLetterSweepEveryMs: config.DEMO ? 15_000 : 60_000,
       outboxSweepEveryMs: config.DEMO ? 10_000 : 30_000,
     });
+    alerts.attach(runtime);
   } catch (err) {
     await runtime?.close();
     await database.close();
@@ -61,7 +66,7 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
   let url: string | undefined;
   let app: ReturnType<typeof createApp> | undefined;
   if (config.ROLES.has('http')) {
-    app = createApp({ config, runtime, database, logger, version });
+    app = createApp({ config, runtime, alerts, database, logger, version });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();
@@ -76,6 +81,7 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
     server?.closeIdleConnections();
     await app?.dispose();
     const result = await runtime.close();
+    await alerts.settle();
     server?.closeAllConnections();
     await serverClosed;
     await database.close();

@@ -19,8 +19,8 @@
  *
  * The periodic evaluation runs as an exclusive scheduled job on the runtime (no timers of its own).
  */
-import { alertChannels, alertDeliveries, alertIncidents, alertNotifications, alertRules, type Database } from '@bullpen/db';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { alertChannels, alertDeliveries, alertIncidents, alertNotifications, alertRules, deadLetters, type Database } from '@bullpen/db';
+import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -640,6 +640,44 @@ export class AlertEngine {
     });
   }
 
+  /** The outbound policy channels are checked against (for the API's checks when saving). */
+  get outboundPolicy(): OutboundPolicy {
+    return this.policy;
+  }
+
+  // ---- preview ----------------------------------------------------------------------------------
+
+  /**
+   * When `rule` would have sent messages over the last `spanMs`, replaying the recorded dead letters
+   * through the same open / group / follow-up / resolve logic. Only kinds with a history to replay are
+   * supported (dead letters, final failures); the others answer `supported: false`.
+   */
+  async preview(rule: { kind: string; queues: string[]; windowMs: number; cooldownMs: number }, now = Date.now(), spanMs = 3_600_000): Promise<PreviewResult> {
+    const supported = rule.kind === 'dead-letter' || rule.kind === 'job-failed';
+    if (!supported) return { supported: false, from: new Date(now - spanMs).toISOString(), to: new Date(now).toISOString(), messages: [] };
+    const from = new Date(now - spanMs - rule.windowMs);
+    const rows = await this.options.db
+      .select({ queue: deadLetters.queue, failedAt: deadLetters.failedAt })
+      .from(deadLetters)
+      .where(and(gte(deadLetters.failedAt, from), lte(deadLetters.failedAt, new Date(now))))
+      .orderBy(asc(deadLetters.failedAt))
+      .limit(10_000);
+    const byScope = new Map<string, number[]>();
+    for (const row of rows) {
+      const inScope = rule.queues.length === 0 ? !ALERT_QUEUES.has(row.queue) : rule.queues.includes(row.queue);
+      if (inScope) byScope.set(row.queue, [...(byScope.get(row.queue) ?? []), row.failedAt.getTime()]);
+    }
+    const messages: ReturnType<typeof simulate> = [];
+    for (const [scope, times] of byScope) messages.push(...simulate(scope, times, rule.windowMs, rule.cooldownMs, now));
+    const start = now - spanMs;
+    return {
+      supported: true,
+      from: new Date(start).toISOString(),
+      to: new Date(now).toISOString(),
+      messages: messages.filter((m) => m.at >= start).sort((a, b) => a.at - b.at).map((m) => ({ ...m, at: new Date(m.at).toISOString() })),
+    };
+  }
+
   // ---- job types --------------------------------------------------------------------------------
 
   /** Bullpen's own job types for alerts: the periodic evaluation and the delivery queue. */
@@ -677,12 +715,59 @@ export class AlertEngine {
   }
 }
 
+export interface PreviewResult {
+  supported: boolean;
+  from: string;
+  to: string;
+  messages: Array<{ at: string; scope: string; kind: 'firing' | 'follow-up' | 'resolved'; count: number }>;
+}
+
+/** The incident life of one scope over event times (sorted): what the engine would have sent. */
+function simulate(scope: string, times: number[], windowMs: number, cooldownMs: number, now: number) {
+  const out: Array<{ at: number; scope: string; kind: 'firing' | 'follow-up' | 'resolved'; count: number }> = [];
+  let open = false;
+  let lastEvent = 0;
+  let lastNotified = 0;
+  let pending = 0;
+  const settle = (until: number) => {
+    // Follow-ups fall due at cooldown ends while events keep coming; resolution after a quiet window.
+    while (open) {
+      const followUpAt = pending > 0 ? lastNotified + cooldownMs : Infinity;
+      const resolveAt = lastEvent + windowMs;
+      const next = Math.min(followUpAt, resolveAt);
+      if (next > until) return;
+      if (resolveAt <= followUpAt) {
+        out.push({ at: resolveAt, scope, kind: 'resolved', count: pending });
+        open = false;
+      } else {
+        out.push({ at: followUpAt, scope, kind: 'follow-up', count: pending });
+        lastNotified = followUpAt;
+        pending = 0;
+      }
+    }
+  };
+  for (const t of times) {
+    settle(t);
+    if (!open) {
+      open = true;
+      lastNotified = t;
+      pending = 0;
+      out.push({ at: t, scope, kind: 'firing', count: 1 });
+    } else {
+      pending += 1;
+    }
+    lastEvent = t;
+  }
+  settle(now);
+  return out;
+}
+
 function eventNoun(kind: string): string {
   return kind === 'dead-letter' ? 'dead letter' : kind === 'stalled' ? 'stalled job' : 'failure';
 }
 
 /** A delivery's failure reason as recorded and shown: our own messages only, never a URL or secret. */
-function safeReason(err: unknown): string {
+export function safeReason(err: unknown): string {
   if (err instanceof OutboundUrlError || err instanceof OutboundRequestError) return `${err.code}: ${err.message}`;
   if (err instanceof Error && /^SMTP delivery failed/.test(err.message)) return err.message;
   if (err instanceof z.ZodError) return 'channel configuration is invalid';

@@ -53,14 +53,6 @@ const ruleCommon = {
   enabled: z.boolean().default(true),
 };
 
-export const ruleInputSchema = z.discriminatedUnion(
-  'kind',
-  RULE_KINDS.map((kind) => z.strictObject({ ...ruleCommon, kind: z.literal(kind), params: (ruleParamsSchemas[kind] as z.ZodType).prefault({}) })) as unknown as [
-    z.ZodObject<{ kind: z.ZodLiteral<RuleKind> }>,
-    ...Array<z.ZodObject<{ kind: z.ZodLiteral<RuleKind> }>>,
-  ],
-);
-
 export interface RuleInput {
   name: string;
   kind: RuleKind;
@@ -72,9 +64,18 @@ export interface RuleInput {
   enabled: boolean;
 }
 
+export const ruleInputSchema = z.discriminatedUnion(
+  'kind',
+  RULE_KINDS.map((kind) => z.strictObject({ ...ruleCommon, kind: z.literal(kind), params: (ruleParamsSchemas[kind] as z.ZodType).prefault({}) })) as unknown as [
+    z.ZodObject<{ kind: z.ZodLiteral<RuleKind> }>,
+    ...Array<z.ZodObject<{ kind: z.ZodLiteral<RuleKind> }>>,
+  ],
+) as unknown as z.ZodType<RuleInput>;
+
+
 /** Parses a rule as the API receives it. Throws ZodError with every problem. */
 export function parseRuleInput(value: unknown): RuleInput {
-  return ruleInputSchema.parse(value) as unknown as RuleInput;
+  return ruleInputSchema.parse(value);
 }
 
 export const CHANNEL_KINDS = ['slack', 'webhook', 'email', 'in-app'] as const;

@@ -86,6 +86,27 @@ export async function checkOutboundUrl(raw: string, policy: OutboundPolicy = {})
   return { url, ...target };
 }
 
+/**
+ * The checks that need no DNS: scheme, credentials, and the address when the host is an IP literal.
+ * For saving a channel (a name is resolved and checked again at every send). Throws OutboundUrlError.
+ */
+export function checkOutboundUrlStatic(raw: string, policy: OutboundPolicy = {}): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OutboundUrlError('INVALID_URL', 'not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OutboundUrlError('PROTOCOL_NOT_ALLOWED', `only http and https are allowed (got ${url.protocol.replace(':', '')})`);
+  }
+  if (url.username || url.password) throw new OutboundUrlError('CREDENTIALS_IN_URL', 'credentials in the URL are not allowed; use the channel secret');
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const why = ipaddr.isValid(host) ? addressRejection(host, policy) : host === 'localhost' || host.endsWith('.localhost') ? (policy.allowLoopback ? null : 'loopback address') : null;
+  if (why) throw new OutboundUrlError('ADDRESS_NOT_ALLOWED', `host ${host} is a ${why}, which alerts may not contact`);
+  return url;
+}
+
 /** Resolves and checks a bare host (an SMTP server, say). Throws OutboundUrlError with the reason. */
 export async function checkHost(host: string, policy: OutboundPolicy = {}): Promise<Omit<CheckedTarget, 'url'>> {
   let addresses: string[];
