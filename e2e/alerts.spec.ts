@@ -66,7 +66,8 @@ test('create a channel and a rule, see the alert in the feed and history, follow
     const bell = page.getByTestId('alert-bell');
     await expect(page.getByTestId('alert-bell-count')).toHaveText(/^[1-9]/, { timeout: 20_000 });
     await bell.click();
-    const feed = page.getByRole('menu', { name: 'Alert feed' });
+    // Radix names the menu after its trigger.
+    const feed = page.getByRole('menu', { name: /^Alerts:/ });
     await expect(feed).toContainText(`Job failed in ${E2E_QUEUE.gated}`);
     await page.keyboard.press('Escape');
     await expect(ruleRow).toContainText('firing');

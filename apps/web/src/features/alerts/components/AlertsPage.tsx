@@ -178,7 +178,7 @@ function Rules({ onEdit }: { onEdit: (rule: AlertRule | 'new') => void }) {
         <div className="alert-what">
           <span className="cell-name">{r.name}</span>
           <span className="faint">
-            {RULE_KIND_INFO[r.kind].label} {thresholdText(r)}
+            {[RULE_KIND_INFO[r.kind].label, thresholdText(r)].filter(Boolean).join(' · ')}
           </span>
         </div>
       ),

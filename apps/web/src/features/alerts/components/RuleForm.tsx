@@ -133,12 +133,12 @@ export function RuleForm({ rule, channels, queues, onDone }: { rule?: AlertRule 
         </div>
         <div className="field">
           <label htmlFor="rule-window">Window (s)</label>
-          <input id="rule-window" className="input" type="number" min={1} value={draft.windowMs / 1000} onChange={(e) => set({ windowMs: Math.round(Number(e.target.value) * 1000) })} />
+          <input id="rule-window" className="input" type="number" step="any" value={draft.windowMs / 1000} onChange={(e) => set({ windowMs: Math.round(Number(e.target.value) * 1000) })} />
           {error('windowMs')}
         </div>
         <div className="field">
           <label htmlFor="rule-cooldown">Cooldown (s)</label>
-          <input id="rule-cooldown" className="input" type="number" min={1} value={draft.cooldownMs / 1000} onChange={(e) => set({ cooldownMs: Math.round(Number(e.target.value) * 1000) })} />
+          <input id="rule-cooldown" className="input" type="number" step="any" value={draft.cooldownMs / 1000} onChange={(e) => set({ cooldownMs: Math.round(Number(e.target.value) * 1000) })} />
           {error('cooldownMs')}
         </div>
         <fieldset className="field alert-channels-pick">
