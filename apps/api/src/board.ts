@@ -16,6 +16,29 @@ import type { OpsDeps } from './ops/deps.js';
 import { maskSecrets } from './ops/mask-secrets.js';
 import { BOARD_PATH, boardPolicies } from './policy.js';
 
+// The console's mark (the sidebar's "B" on the accent colour), inline so the board needs no asset route.
+const LOGO = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#3b5bdb"/><text x="16" y="22.5" text-anchor="middle" font-family="system-ui,-apple-system,Segoe UI,sans-serif" font-size="18" font-weight="700" fill="#fff">B</text></svg>',
+)}`;
+
+/**
+ * Bull Board dressed as part of the console: its title, mark and accent colours, and a link back.
+ * Its URLs, for links from the console: `/board/queue/<name>?status=<state>` and `/board/queue/<name>/<jobId>`.
+ */
+export function boardUiConfig(readOnlyMode: boolean) {
+  return {
+    boardTitle: readOnlyMode ? 'Bullpen (read-only)' : 'Bullpen',
+    boardLogo: { path: LOGO, width: 28, height: 28 },
+    favIcon: { default: LOGO, alternative: LOGO },
+    miscLinks: [{ text: 'Back to the console', url: '/' }],
+    hideDocsLink: true,
+    theme: {
+      light: { primary: '#3b5bdb', 'primary-foreground': '#ffffff', ring: '#3b5bdb' },
+      dark: { primary: '#7c93f5', 'primary-foreground': '#0f1318', ring: '#7c93f5' },
+    },
+  };
+}
+
 function buildBoard(deps: OpsDeps, readOnlyMode: boolean): Express {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
@@ -26,7 +49,7 @@ function buildBoard(deps: OpsDeps, readOnlyMode: boolean): Express {
     adapter.setFormatter('progress', (value: unknown) => maskSecrets(value));
     return adapter;
   });
-  createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: readOnlyMode ? 'Bullpen (read-only)' : 'Bullpen' } } });
+  createBullBoard({ queues, serverAdapter, options: { uiConfig: boardUiConfig(readOnlyMode) } });
   return serverAdapter.getRouter() as Express;
 }
 

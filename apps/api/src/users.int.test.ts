@@ -52,6 +52,7 @@ describe('accounts API', () => {
       const res = await admin().post('/users', { username: 'bobby', password: weak, role: 'viewer' });
       expect([res.status, res.body.error.code], weak).toEqual([400, 'WEAK_PASSWORD']);
       expect(res.body.error.message).toMatch(/password/);
+      expect(res.body.error.details).toEqual({ minLength: 12, maxLength: 256 });
     }
     expect((await admin().post('/users', { username: 'bobby', password: PW, role: 'root' })).body.error.code).toBe('VALIDATION_FAILED');
     expect((await admin().post('/users', { username: 'bad name', password: PW, role: 'viewer' })).status).toBe(400);
@@ -107,8 +108,10 @@ describe('accounts API', () => {
     // erin was demoted above, so "admin" is the only enabled admin.
     const demote = await admin().post('/users/admin/role', { role: 'operator' });
     expect([demote.status, demote.body.error.code]).toEqual([409, 'LAST_ADMIN']);
-    const disable = await admin().post('/users/admin/disable');
-    expect([disable.status, disable.body.error.code]).toEqual([409, 'LAST_ADMIN']);
+    const self = await admin().post('/users/admin/disable');
+    expect([self.status, self.body.error.code]).toEqual([409, 'SELF_DISABLE']);
+    // Through the shared implementation (the CLI's path, where there is no "self"), the last admin rule holds.
+    await expect(disableAccount(h.database.db, 'admin')).rejects.toMatchObject({ status: 409, code: 'LAST_ADMIN' });
     expect((await admin().get('/auth/me')).body.role).toBe('admin');
     const audited = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'user.disable'));
     expect(audited.filter((r) => r.target === 'user:admin').map((r) => r.outcome).sort()).toEqual(['rejected', 'started']);

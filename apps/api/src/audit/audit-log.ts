@@ -2,7 +2,7 @@
 // before it runs (if that insert fails the action is refused) and its outcome after.
 import { randomUUID } from 'node:crypto';
 import { auditLog, type AuditOutcome, type Database, type OpsRole } from '@bullpen/db';
-import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, like, lte, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ApiError } from '../http/api-error.js';
 import { maskSecrets } from '../ops/mask-secrets.js';
@@ -18,6 +18,8 @@ export interface AuditActor {
 export interface AuditFilter {
   actor?: string | undefined;
   action?: string | undefined;
+  /** Matches targets that start with it (an exact target is its own prefix). */
+  target?: string | undefined;
   outcome?: AuditOutcome | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -70,6 +72,7 @@ export class AuditLog {
     const conditions: SQL[] = [];
     if (filter.actor) conditions.push(eq(auditLog.actor, filter.actor));
     if (filter.action) conditions.push(eq(auditLog.action, filter.action));
+    if (filter.target) conditions.push(like(auditLog.target, `${filter.target.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
     if (filter.outcome) conditions.push(eq(auditLog.outcome, filter.outcome));
     if (filter.from) conditions.push(gte(auditLog.at, filter.from));
     if (filter.to) conditions.push(lte(auditLog.at, filter.to));

@@ -34,7 +34,7 @@ export function passwordProblem(password: string, username: string): string | un
 
 function checkPassword(password: string, username: string): void {
   const problem = passwordProblem(password, username);
-  if (problem) throw new ApiError(400, 'WEAK_PASSWORD', problem);
+  if (problem) throw new ApiError(400, 'WEAK_PASSWORD', problem, { minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH });
 }
 
 const byName = (username: string) => sql`lower(${opsUsers.username}) = lower(${username})`;

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'USER_EXISTS'
   | 'WEAK_PASSWORD'
   | 'LAST_ADMIN'
+  | 'SELF_DISABLE'
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'REDIS_UNAVAILABLE'

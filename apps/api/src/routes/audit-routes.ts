@@ -8,7 +8,7 @@ export function auditRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'get',
       path: '/audit',
-      summary: 'The audit log, newest first: who, role, action, target, parameters, outcome, time, instance',
+      summary: 'The audit log, newest first: who, role, action, target, parameters, outcome, time, instance; filter by actor, action, target (prefix), outcome, time',
       role: 'admin',
       csrf: 'none',
       response: pageOf(
@@ -30,6 +30,7 @@ export function auditRoutes(deps: OpsDeps): Route[] {
       query: z.strictObject({
         actor: z.string().min(1).max(100).optional(),
         action: z.string().min(1).max(100).optional(),
+        target: z.string().min(1).max(300).optional().describe('Exact target, or a prefix of one: `queue:` or `queue:payments`'),
         outcome: z.enum(['started', 'succeeded', 'rejected', 'failed']).optional(),
         from: isoDate.optional(),
         to: isoDate.optional(),

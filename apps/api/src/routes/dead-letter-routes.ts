@@ -1,6 +1,6 @@
 // Dead letters: filter, group by fingerprint, replay, discard, export. Data passes the secret masker.
 import { deadLetters } from '@bullpen/db';
-import type { DeadLetter, DeadLetterFilter } from '@bullpen/jobs';
+import { MAX_BULK, type DeadLetter, type DeadLetterFilter } from '@bullpen/jobs';
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
@@ -69,6 +69,17 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       }),
       query: filterQuery,
       handler: async ({ query }) => ok({ groups: await store.groups({ ...toFilter(query), status: query.status ?? 'dead' }) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/dead-letters/count',
+      summary: `How many dead letters replay or discard by this filter would touch now (a dry run; one call acts on at most ${MAX_BULK})`,
+      role: 'viewer',
+      csrf: 'none',
+      query: z.strictObject({ ...filterFields, status: z.literal('dead').optional() }),
+      response: z.strictObject({ count: z.number().int().nonnegative(), perCall: z.number().int().positive() }),
+      // Replay and discard by filter act on dead letters only, whatever status the filter names.
+      handler: async ({ query }) => ok({ count: (await store.list({ ...toFilter(query), status: 'dead' }, 1, 1)).total, perCall: MAX_BULK }),
     }),
     defineRoute({
       method: 'get',

@@ -1,6 +1,7 @@
 // Queues and their jobs: overview, one queue, jobs by state, one job, actions on queues and selections.
 import { JOB_STATES, type QueueStats } from '@bullpen/jobs';
 import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
@@ -49,7 +50,24 @@ export async function breakerSummaries(deps: OpsDeps): Promise<Map<string, Break
 const backoff = z.strictObject({ type: z.enum(['fixed', 'exponential']), delay: z.number().nonnegative() });
 const scheduleSetting = z.union([z.strictObject({ pattern: z.string(), tz: z.string().optional() }), z.strictObject({ every: z.number().positive() })]);
 
-function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, BreakerSummary>) {
+/** Worker connections per queue, or null when Redis refuses CLIENT LIST (some managed Redis do). */
+async function workerCounts(deps: OpsDeps): Promise<Map<string, number> | null> {
+  try {
+    const counts = new Map<string, number>();
+    for (const w of await deps.workers.workers()) counts.set(w.queue, (counts.get(w.queue) ?? 0) + 1);
+    return counts;
+  } catch (err) {
+    deps.logger.warn({ err }, 'could not list worker connections');
+    return null;
+  }
+}
+
+/** Where Bull Board shows one job: `<board>/queue/<name>/<id>`. */
+export function jobBoardUrl(deps: OpsDeps, queue: string, id: string): string {
+  return `${deps.boardPath}/queue/${encodeURIComponent(queue)}/${encodeURIComponent(id)}`;
+}
+
+function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, BreakerSummary>, workers: Map<string, number> | null) {
   const definition = deps.runtime.definition(stats.queue);
   // Index 0 is the minute in progress; 1 is the last full minute.
   const completed = stats.completedPerMinute[1] ?? 0;
@@ -66,6 +84,7 @@ function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, B
     oldestWaitingMs: stats.oldestWaitingMs,
     breaker: breakers.get(stats.queue) ?? { state: 'closed', instances: [] },
     scheduled: Boolean(definition?.schedule ?? definition?.demoSchedule),
+    workerCount: workers ? (workers.get(stats.queue) ?? 0) : null,
     boardUrl: `${deps.boardPath}/queue/${encodeURIComponent(stats.queue)}`,
   };
 }
@@ -119,6 +138,39 @@ async function cleanInBatches(queue: Queue, state: (typeof CLEANABLE)[number], o
   return { removed, complete: false };
 }
 
+/** Most finished jobs one durations answer reads (two ZREVRANGEs and one pipelined HMGET per job). */
+export const MAX_DURATIONS = 500;
+
+async function recentDurations(client: Redis, queue: Queue, limit: number) {
+  const [completed, failed] = await Promise.all([client.zrevrange(queue.keys.completed!, 0, limit - 1), client.zrevrange(queue.keys.failed!, 0, limit - 1)]);
+  const ids = [...completed.map((id) => ({ id, outcome: 'completed' as const })), ...failed.map((id) => ({ id, outcome: 'failed' as const }))];
+  // Only the two timestamps: the job hashes may hold megabytes of data.
+  const pipeline = client.pipeline();
+  for (const { id } of ids) pipeline.hmget(queue.toKey(id), 'processedOn', 'finishedOn');
+  const results = (await pipeline.exec()) ?? [];
+  return ids
+    .map(({ id, outcome }, i) => {
+      const [processedOn, finishedOn] = ((results[i]?.[1] as Array<string | null> | undefined) ?? []).map(Number);
+      return { id, outcome, processedOn: processedOn ?? 0, finishedOn: finishedOn ?? 0 };
+    })
+    .filter((j) => j.processedOn > 0 && j.finishedOn >= j.processedOn)
+    .map((j) => ({ ...j, durationMs: j.finishedOn - j.processedOn }))
+    .sort((a, b) => b.finishedOn - a.finishedOn)
+    .slice(0, limit);
+}
+
+/**
+ * What clean would remove. Completed and failed sets are scored by finish time, so their count by age
+ * is exact; the other states are counted whole (exact when olderThanMs is 0, an upper bound otherwise).
+ */
+async function cleanPreview(client: Redis, queue: Queue, state: (typeof CLEANABLE)[number], olderThanMs: number): Promise<{ count: number; exact: boolean }> {
+  if (state === 'completed' || state === 'failed') {
+    return { count: await client.zcount(queue.keys[state]!, '-inf', Date.now() - olderThanMs), exact: true };
+  }
+  const counts = await queue.getJobCounts(state);
+  return { count: counts[state] ?? 0, exact: olderThanMs === 0 };
+}
+
 export function queueRoutes(deps: OpsDeps): Route[] {
   const guardQueue = ({ params }: { params: { queue: string } }) => void queueOf(deps, params.queue);
   const queueTarget = ({ params }: { params: { queue: string } }) => `queue:${params.queue}`;
@@ -131,8 +183,8 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       csrf: 'none',
       response: z.strictObject({ queues: z.array(queueSummaryResponse), generatedAt: epochMs }),
       handler: async () => {
-        const [stats, breakers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps)]);
-        return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers)), generatedAt: Date.now() });
+        const [stats, breakers, workers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps), workerCounts(deps)]);
+        return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers, workers)), generatedAt: Date.now() });
       },
     }),
     defineRoute({
@@ -159,7 +211,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
         const [stats, breakers, workers] = await Promise.all([deps.runtime.queueStats(params.queue).then((stats) => stats!), breakerSummaries(deps), deps.workers.workers()]);
         const definition = deps.runtime.definition(params.queue)!;
         return ok({
-          ...describeQueue(deps, stats, breakers),
+          ...describeQueue(deps, stats, breakers, new Map([[params.queue, workers.filter((w) => w.queue === params.queue).length]])),
           settings: {
             attempts: definition.attempts ?? 3,
             backoff: definition.backoff ?? { type: 'exponential', delay: 1_000 },
@@ -199,6 +251,48 @@ export function queueRoutes(deps: OpsDeps): Route[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/queues/:queue/durations',
+      summary: `How long the most recent finished jobs ran (completed and failed), newest first, at most ${MAX_DURATIONS}: for charts`,
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      query: z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_DURATIONS).default(200) }),
+      response: z.strictObject({
+        items: z.array(z.strictObject({ id: z.string(), outcome: z.enum(['completed', 'failed']), processedOn: epochMs, finishedOn: epochMs, durationMs: z.number().nonnegative() })),
+      }),
+      guard: guardQueue,
+      handler: async ({ params, query }) => ok({ items: await recentDurations(deps.runtime.redis, queueOf(deps, params.queue), query.limit) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/queues/:queue/drain-preview',
+      summary: 'How many jobs POST drain would remove now (for its confirmation)',
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      query: z.strictObject({ delayed: z.enum(['true', 'false']).default('false') }),
+      response: z.strictObject({ count: z.number().int().nonnegative(), perCall: z.number().int().positive().describe('Most one drain call removes; more needs another call') }),
+      guard: guardQueue,
+      handler: async ({ params, query }) => {
+        const counts = await queueOf(deps, params.queue).getJobCounts('wait', 'prioritized', 'delayed');
+        const count = (counts.wait ?? 0) + (counts.prioritized ?? 0) + (query.delayed === 'true' ? (counts.delayed ?? 0) : 0);
+        return ok({ count, perCall: BATCH_SIZE * MAX_BATCHES });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/queues/:queue/clean-preview',
+      summary: 'How many jobs POST clean would remove now (for its confirmation); `exact` is false when only an upper bound is cheap to know',
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      query: z.strictObject({ state: z.enum(CLEANABLE), olderThanMs: z.coerce.number().int().min(0).max(366 * 24 * 3600 * 1000) }),
+      response: z.strictObject({ count: z.number().int().nonnegative(), exact: z.boolean(), perCall: z.number().int().positive() }),
+      guard: guardQueue,
+      handler: async ({ params, query }) => ok({ ...(await cleanPreview(deps.runtime.redis, queueOf(deps, params.queue), query.state, query.olderThanMs)), perCall: BATCH_SIZE * MAX_BATCHES }),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/queues/:queue/jobs/:id',
       summary: 'One job: data, options, attempts, stack traces, logs, progress, result, timeline',
       role: 'viewer',
@@ -208,7 +302,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       guard: guardQueue,
       handler: async ({ params }) => {
         const queue = queueOf(deps, params.queue);
-        return ok(await jobDetail(queue, await jobOf(queue, params.id)));
+        return ok({ ...(await jobDetail(queue, await jobOf(queue, params.id))), boardUrl: jobBoardUrl(deps, params.queue, params.id) });
       },
     }),
     defineRoute({
@@ -223,7 +317,9 @@ export function queueRoutes(deps: OpsDeps): Route[] {
         const found = await Promise.all(deps.runtime.queueNames.map(async (name) => ({ name, job: await deps.runtime.queue(name)!.getJob(params.id) })));
         const hits = found.filter((f) => f.job);
         if (hits.length === 0) throw notFound('JOB_NOT_FOUND', `No job "${params.id}" in any queue.`);
-        return ok({ matches: await Promise.all(hits.map(async (h) => ({ queue: h.name, job: await jobDetail(deps.runtime.queue(h.name)!, h.job as Job) }))) });
+        return ok({
+          matches: await Promise.all(hits.map(async (h) => ({ queue: h.name, job: { ...(await jobDetail(deps.runtime.queue(h.name)!, h.job as Job)), boardUrl: jobBoardUrl(deps, h.name, params.id) } }))),
+        });
       },
     }),
     defineRoute({

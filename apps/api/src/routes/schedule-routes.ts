@@ -29,6 +29,10 @@ export function scheduleRoutes(deps: OpsDeps): Route[] {
             tz: z.string().nullable(),
             next: epochMs.nullable(),
             lastRunAt: epochMs.nullable(),
+            lastRun: z
+              .strictObject({ jobId: z.string(), state: z.enum(['completed', 'failed']), finishedAt: epochMs, summary: z.string().nullable(), failedReason: z.string().nullable() })
+              .nullable()
+              .describe('The run that finished last: summary when it completed, failedReason when it failed'),
             paused: z.boolean(),
           }),
         ),

@@ -73,6 +73,7 @@ export const jobDetailResponse = jobSummaryResponse.extend({
   returnvalue: z.unknown(),
   logs: z.strictObject({ lines: z.array(z.string()), total: z.number().int().nonnegative() }),
   timeline: z.array(z.strictObject({ event: z.enum(['added', 'due', 'started', 'finished', 'failed']), at: epochMs })),
+  boardUrl: z.string().describe('This job in Bull Board'),
 });
 
 export const workerConnection = z.strictObject({
@@ -105,6 +106,7 @@ export const queueSummaryResponse = z.strictObject({
   oldestWaitingMs: z.number().nonnegative().nullable(),
   breaker: breakerSummary,
   scheduled: z.boolean(),
+  workerCount: z.number().int().nonnegative().nullable().describe('Worker connections attached to the queue; null when Redis refuses CLIENT LIST'),
   boardUrl: z.string().describe("This queue in Bull Board; append ?status=<state> for one state's list"),
 });
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { createAccount, disableAccount, enableAccount, listAccounts, MAX_PASSWORD_LENGTH, resetPassword, setRole, type Account } from '../auth/accounts.js';
 import { ROLES } from '../auth/roles.js';
+import { ApiError } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { accountResponse, emptyBody } from './schemas.js';
@@ -73,14 +74,18 @@ export function userRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'post',
       path: '/users/:username/disable',
-      summary: 'Disables an account: its sessions end at once and it cannot sign in (409 LAST_ADMIN for the last enabled admin)',
+      summary: 'Disables an account: its sessions end at once and it cannot sign in (409 LAST_ADMIN for the last enabled admin, 409 SELF_DISABLE for your own)',
       role: 'admin',
       csrf: 'token',
       params: usernameParams,
       body: emptyBody,
       response: one,
       audit: { action: 'user.disable', target },
-      handler: async ({ params }) => ok({ user: view(await disableAccount(db, params.username)) }),
+      handler: async ({ params, session }) => {
+        // Locking yourself out by a slip of the mouse helps nobody; another admin can do it.
+        if (session && session.username.toLowerCase() === params.username.toLowerCase()) throw new ApiError(409, 'SELF_DISABLE', 'You cannot disable your own account; ask another admin.');
+        return ok({ user: view(await disableAccount(db, params.username)) });
+      },
     }),
     defineRoute({
       method: 'post',

@@ -105,6 +105,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queues/{queue}/durations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long the most recent finished jobs ran (completed and failed), newest first, at most 500: for charts */
+        get: operations["getQueuesQueueDurations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queues/{queue}/drain-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many jobs POST drain would remove now (for its confirmation) */
+        get: operations["getQueuesQueueDrainPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queues/{queue}/clean-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many jobs POST clean would remove now (for its confirmation); `exact` is false when only an upper bound is cheap to know */
+        get: operations["getQueuesQueueCleanPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queues/{queue}/jobs/{id}": {
         parameters: {
             query?: never;
@@ -386,6 +437,23 @@ export interface paths {
         };
         /** Dead letters grouped by error fingerprint and queue, largest group first */
         get: operations["getDeadLettersGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many dead letters replay or discard by this filter would touch now (a dry run; one call acts on at most 1000) */
+        get: operations["getDeadLettersCount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -710,7 +778,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first: who, role, action, target, parameters, outcome, time, instance */
+        /** The audit log, newest first: who, role, action, target, parameters, outcome, time, instance; filter by actor, action, target (prefix), outcome, time */
         get: operations["getAudit"];
         put?: never;
         post?: never;
@@ -781,7 +849,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disables an account: its sessions end at once and it cannot sign in (409 LAST_ADMIN for the last enabled admin) */
+        /** Disables an account: its sessions end at once and it cannot sign in (409 LAST_ADMIN for the last enabled admin, 409 SELF_DISABLE for your own) */
         post: operations["postUsersUsernameDisable"];
         delete?: never;
         options?: never;
@@ -867,6 +935,8 @@ export interface components {
             oldestWaitingMs: number | null;
             breaker: components["schemas"]["BreakerSummary"];
             scheduled: boolean;
+            /** @description Worker connections attached to the queue; null when Redis refuses CLIENT LIST */
+            workerCount: number | null;
             /** @description This queue in Bull Board; append ?status=<state> for one state's list */
             boardUrl: string;
         };
@@ -933,6 +1003,8 @@ export interface components {
                 event: "added" | "due" | "started" | "finished" | "failed";
                 at: number;
             }[];
+            /** @description This job in Bull Board */
+            boardUrl: string;
         };
         WorkerConnection: {
             queue: string;
@@ -1021,6 +1093,8 @@ export interface components {
             oldestWaitingMs: number | null;
             breaker: components["schemas"]["BreakerSummary"];
             scheduled: boolean;
+            /** @description Worker connections attached to the queue; null when Redis refuses CLIENT LIST */
+            workerCount: number | null;
             /** @description This queue in Bull Board; append ?status=<state> for one state's list */
             boardUrl: string;
             settings: {
@@ -1050,6 +1124,26 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+        };
+        GetQueuesQueueDurationsResponse: {
+            items: {
+                id: string;
+                /** @enum {string} */
+                outcome: "completed" | "failed";
+                processedOn: number;
+                finishedOn: number;
+                durationMs: number;
+            }[];
+        };
+        GetQueuesQueueDrainPreviewResponse: {
+            count: number;
+            /** @description Most one drain call removes; more needs another call */
+            perCall: number;
+        };
+        GetQueuesQueueCleanPreviewResponse: {
+            count: number;
+            exact: boolean;
+            perCall: number;
         };
         GetJobsIdResponse: {
             matches: {
@@ -1098,6 +1192,15 @@ export interface components {
                 tz: string | null;
                 next: number | null;
                 lastRunAt: number | null;
+                /** @description The run that finished last: summary when it completed, failedReason when it failed */
+                lastRun: {
+                    jobId: string;
+                    /** @enum {string} */
+                    state: "completed" | "failed";
+                    finishedAt: number;
+                    summary: string | null;
+                    failedReason: string | null;
+                } | null;
                 paused: boolean;
             }[];
         };
@@ -1131,6 +1234,10 @@ export interface components {
                 /** Format: date-time */
                 lastFailedAt: string;
             }[];
+        };
+        GetDeadLettersCountResponse: {
+            count: number;
+            perCall: number;
         };
         GetDeadLettersExportResponse: {
             /** Format: date-time */
@@ -1704,6 +1811,214 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetQueuesQueueJobsResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQueuesQueueDurations: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetQueuesQueueDurationsResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQueuesQueueDrainPreview: {
+        parameters: {
+            query?: {
+                delayed?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetQueuesQueueDrainPreviewResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQueuesQueueCleanPreview: {
+        parameters: {
+            query: {
+                state: "completed" | "failed" | "delayed" | "wait" | "prioritized";
+                olderThanMs: number;
+            };
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetQueuesQueueCleanPreviewResponse"];
                 };
             };
             /** @description Invalid input */
@@ -2923,6 +3238,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetDeadLettersGroupsResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDeadLettersCount: {
+        parameters: {
+            query?: {
+                queue?: string;
+                q?: string;
+                from?: unknown;
+                to?: unknown;
+                status?: "dead";
+                fingerprint?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDeadLettersCountResponse"];
                 };
             };
             /** @description Invalid input */
@@ -4943,6 +5321,7 @@ export interface operations {
             query?: {
                 actor?: string;
                 action?: string;
+                target?: string;
                 outcome?: "started" | "succeeded" | "rejected" | "failed";
                 from?: unknown;
                 to?: unknown;

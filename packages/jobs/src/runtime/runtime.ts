@@ -94,6 +94,8 @@ export interface ScheduleInfo {
   next: number | null;
   /** When a run of this type last finished (completed or failed), or null. */
   lastRunAt: number | null;
+  /** That run: its job, how it ended, and its summary (completed) or failure reason (failed). */
+  lastRun: { jobId: string; state: 'completed' | 'failed'; finishedAt: number; summary: string | null; failedReason: string | null } | null;
   paused: boolean;
 }
 
@@ -489,6 +491,10 @@ export class JobRuntime {
         this.redis.zrevrange(queue.keys.failed!, 0, 0, 'WITHSCORES'),
       ]);
       const last = Math.max(Number(lastCompleted[1] ?? 0), Number(lastFailed[1] ?? 0));
+      const lastState = last === 0 ? null : Number(lastCompleted[1] ?? 0) === last ? ('completed' as const) : ('failed' as const);
+      const lastJobId = lastState === 'completed' ? lastCompleted[0]! : lastState === 'failed' ? lastFailed[0]! : null;
+      // Two fields of the job hash, not the job: its data may be large.
+      const [returnvalue, failedReason] = lastJobId ? await this.redis.hmget(queue.toKey(lastJobId), 'returnvalue', 'failedReason') : [null, null];
       out.push({
         id: name,
         queue: name,
@@ -498,6 +504,10 @@ export class JobRuntime {
         tz: 'pattern' in schedule ? (schedule.tz ?? 'UTC') : null,
         next: scheduler?.next ?? null,
         lastRunAt: last > 0 ? last : null,
+        lastRun:
+          lastState && lastJobId
+            ? { jobId: lastJobId, state: lastState, finishedAt: last, summary: lastState === 'completed' ? summaryOf(returnvalue ?? null) : null, failedReason: lastState === 'failed' ? (failedReason ?? null) : null }
+            : null,
         paused: paused.has(name),
       });
     }
@@ -572,6 +582,17 @@ export class JobRuntime {
     this.subscriber?.disconnect();
     this.workerRedis?.disconnect();
     this.redis.disconnect();
+  }
+}
+
+/** The summary line of a stored job result (JSON of JobResult), or null when there is none. */
+function summaryOf(returnvalue: string | null): string | null {
+  if (!returnvalue) return null;
+  try {
+    const summary = (JSON.parse(returnvalue) as { summary?: unknown } | null)?.summary;
+    return typeof summary === 'string' ? summary : null;
+  } catch {
+    return null;
   }
 }
 
