@@ -48,6 +48,13 @@ describe('overview', () => {
   });
 });
 
+describe('workers and instances', () => {
+  it('each instance says its version', async () => {
+    const { instances, self } = (await get('/api/v1/instances')).body as { instances: Array<{ instanceId: string; version: string | null }>; self: string };
+    expect(instances.find((i) => i.instanceId === self)?.version).toBe('test');
+  });
+});
+
 describe('queue charts', () => {
   it('durations are the finished jobs’ processedOn→finishedOn, newest first, completed and failed, bounded by limit', async () => {
     const ok = await Promise.all([1, 2, 3].map((n) => h.runtime.enqueue('ops-ok', { n })));

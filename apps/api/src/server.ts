@@ -40,6 +40,7 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,
+      version,
       roles: { worker: config.ROLES.has('worker'), scheduler: config.ROLES.has('scheduler') },
       demo: config.DEMO,
       // Demo: a few poisoned jobs become dead letters, and a 2.5-minute outage from the first minute

@@ -75,6 +75,7 @@ export async function startHarness(options: {
     db: database.db,
     logger,
     instanceId: config.INSTANCE_ID,
+    version: 'test',
     roles: options.roles ?? { worker: false, scheduler: false },
     drainTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,

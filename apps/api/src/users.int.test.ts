@@ -35,6 +35,9 @@ describe('accounts API', () => {
     const list = await admin().get('/users');
     expect(list.body.users.map((u: { username: string; role: string }) => `${u.username}:${u.role}`)).toEqual(['admin:admin', 'alice:operator', 'operator:operator', 'viewer:viewer']);
     expect(JSON.stringify(list.body)).not.toMatch(/scrypt|passwordHash/);
+    const alice = list.body.users.find((u: { username: string }) => u.username === 'alice');
+    expect(Date.parse(alice.lastSignInAt)).toBeGreaterThanOrEqual(Date.parse(created.body.user.createdAt));
+    expect(created.body.user.lastSignInAt).toBeNull();
 
     expect((await as(h.as.operator).get('/users')).status).toBe(403);
     expect((await as(h.as.operator).post('/users', { username: 'mallory', password: PW, role: 'admin' })).status).toBe(403);

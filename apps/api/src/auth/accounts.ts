@@ -19,9 +19,10 @@ export interface Account {
   role: OpsRole;
   createdAt: Date;
   disabledAt: Date | null;
+  lastSignInAt: Date | null;
 }
 
-const accountColumns = { username: opsUsers.username, role: opsUsers.role, createdAt: opsUsers.createdAt, disabledAt: opsUsers.disabledAt };
+const accountColumns = { username: opsUsers.username, role: opsUsers.role, createdAt: opsUsers.createdAt, disabledAt: opsUsers.disabledAt, lastSignInAt: opsUsers.lastSignInAt };
 
 /** Why a password is refused, or undefined. Length is what matters; a few obvious choices are refused too. */
 export function passwordProblem(password: string, username: string): string | undefined {

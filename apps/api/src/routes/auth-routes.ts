@@ -1,5 +1,7 @@
 // Sign-in, sign-out and "who am I". The session cookie is httpOnly and SameSite=Strict, Secure when the
 // request came over TLS (COOKIE_SECURE=auto) and rotated on every sign-in.
+import { opsUsers } from '@bullpen/db';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, type Route } from '../http/route-table.js';
@@ -46,6 +48,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
         await deps.limiter.recordSuccess(body.username, ip);
         if (cookieToken) await deleteSessionByToken(db, cookieToken);
         const session = await createSession(db, user.id, ttlMs);
+        await db.update(opsUsers).set({ lastSignInAt: new Date() }).where(eq(opsUsers.id, user.id));
         deps.logger.info({ username: user.username, role: user.role, ip }, 'signed in');
         return {
           status: 200,

@@ -21,7 +21,7 @@ export function clusterRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'get',
       path: '/instances',
-      summary: 'Bullpen instances with their roles and heartbeats; `alive` is false once a heartbeat is stale',
+      summary: 'Bullpen instances with their roles, version and heartbeats; `alive` is false once a heartbeat is stale',
       role: 'viewer',
       csrf: 'none',
       response: z.strictObject({
@@ -34,6 +34,7 @@ export function clusterRoutes(deps: OpsDeps): Route[] {
             startedAt: epochMs,
             lastSeenAt: epochMs,
             queues: z.array(z.string()),
+            version: z.string().nullable(),
             alive: z.boolean(),
           }),
         ),

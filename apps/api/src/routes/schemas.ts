@@ -142,6 +142,7 @@ export const accountResponse = z.strictObject({
   createdAt: isoTimestamp,
   disabledAt: isoTimestamp.nullable(),
   disabled: z.boolean(),
+  lastSignInAt: isoTimestamp.nullable(),
 });
 
 /**

@@ -19,6 +19,7 @@ const view = (account: Account) => ({
   createdAt: account.createdAt.toISOString(),
   disabledAt: account.disabledAt?.toISOString() ?? null,
   disabled: account.disabledAt !== null,
+  lastSignInAt: account.lastSignInAt?.toISOString() ?? null,
 });
 
 export function userRoutes(deps: OpsDeps): Route[] {

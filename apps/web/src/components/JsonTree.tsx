@@ -170,7 +170,7 @@ export function JsonTree({ value, label: treeLabel, height = 420 }: JsonTreeProp
         <button type="button" className="btn btn-sm" onClick={() => setExpanded(expandAll(value))}>
           Expand all
         </button>
-        <button type="button" className="btn btn-sm" onClick={() => setExpanded(new Set(['']))}>
+        <button type="button" className="btn btn-sm" onClick={() => setExpanded(new Set())}>
           Collapse
         </button>
         <span className="num">{rows.length.toLocaleString('en')} {rows.length === 1 ? 'row' : 'rows'} shown</span>

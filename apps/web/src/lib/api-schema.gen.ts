@@ -761,7 +761,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Bullpen instances with their roles and heartbeats; `alive` is false once a heartbeat is stale */
+        /** Bullpen instances with their roles, version and heartbeats; `alive` is false once a heartbeat is stale */
         get: operations["getInstances"];
         put?: never;
         post?: never;
@@ -1061,6 +1061,7 @@ export interface components {
             createdAt: string;
             disabledAt: string | null;
             disabled: boolean;
+            lastSignInAt: string | null;
         };
         PostAuthLoginResponse: {
             user: string;
@@ -1428,6 +1429,7 @@ export interface components {
                 startedAt: number;
                 lastSeenAt: number;
                 queues: string[];
+                version: string | null;
                 alive: boolean;
             }[];
             self: string;

@@ -50,6 +50,8 @@ export interface RuntimeOptions {
   roles: RuntimeRoles;
   /** Names this process in logs, heartbeats and dead letters. Default `hostname-pid`. */
   instanceId?: string | undefined;
+  /** The application's version, shown with the instance in the console. */
+  version?: string | undefined;
   /** Use each type's demo cadence. Default false. */
   demo?: boolean | undefined;
   /** Deliberate failures for the listed queues (demo mode): see failure-injection.ts. */
@@ -107,6 +109,8 @@ export interface InstanceHeartbeat {
   startedAt: number;
   lastSeenAt: number;
   queues: string[];
+  /** Null for instances that did not say (started without a version, or before heartbeats carried it). */
+  version: string | null;
 }
 
 /** What the runtime tells `onEvent` about: each failed attempt, each dead letter written, each stalled job. */
@@ -395,6 +399,7 @@ export class JobRuntime {
       startedAt: this.startedAt,
       lastSeenAt: Date.now(),
       queues: this.options.roles.worker ? [...this.definitions.keys()] : [],
+      version: this.options.version ?? null,
     };
     try {
       await this.redis.hset(this.keys.instances, this.instanceId, JSON.stringify(heartbeat));
@@ -455,7 +460,7 @@ export class JobRuntime {
     const all = await this.redis.hgetall(this.keys.instances);
     return Object.values(all)
       .map((v) => JSON.parse(v) as InstanceHeartbeat)
-      .map((h) => ({ ...h, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
+      .map((h) => ({ ...h, version: h.version ?? null, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
       .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 

@@ -139,7 +139,7 @@ function JobView({ job, queue, header }: { job: JobDetail; queue: string; header
           </section>
           <section className="card" aria-labelledby="options-heading">
             <div className="card-header"><h2 id="options-heading">Options</h2></div>
-            <div className="card-body">
+            <div className="card-body" data-testid="job-options">
               <JsonTree value={job.opts} label="Job options" height={260} />
             </div>
           </section>
