@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '@bullpen/db';
 import { inAppChannelKey, type AlertEngine, type JobRuntime } from '@bullpen/jobs';
-import { sql } from 'drizzle-orm';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -23,6 +22,7 @@ import type { Route } from './http/route-table.js';
 import { OpsMetrics } from './metrics.js';
 import type { OpsDeps } from './ops/deps.js';
 import { WorkerDirectory } from './ops/worker-directory.js';
+import { checkReadiness } from './readiness.js';
 import { BOARD_PATH, policyTable, SPA_ROUTE, type Policy } from './policy.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -48,24 +48,7 @@ export type OpsApp = Express & {
 /** Where `vite build` of apps/web puts the SPA; the same relative path from src/ and dist/. */
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-const READY_CHECK_TIMEOUT_MS = 2_000;
 const BODY_LIMIT = '100kb';
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-      }),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function createApp(ctx: AppContext): OpsApp {
   const { config, runtime, database, logger } = ctx;
@@ -118,12 +101,8 @@ export function createApp(ctx: AppContext): OpsApp {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const [redis, postgres] = await Promise.all([
-      within(ctx.runtime.redis.ping(), READY_CHECK_TIMEOUT_MS),
-      within(ctx.database.db.execute(sql`SELECT 1`), READY_CHECK_TIMEOUT_MS),
-    ]);
-    const ready = redis && postgres;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis, postgres } });
+    const readiness = await checkReadiness(ctx.runtime, ctx.database);
+    res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
 
   // Sessions, for everything that needs one. PostgreSQL down → 503 from the error handler.
@@ -148,7 +127,7 @@ export function createApp(ctx: AppContext): OpsApp {
   });
 
   app.use(API_BASE, express.json({ limit: BODY_LIMIT, strict: true }));
-  mountRoutes(app, { routes, audit, log: logger, sessionOf });
+  mountRoutes(app, { routes, audit, log: logger, sessionOf, requestTimeoutMs: config.REQUEST_TIMEOUT_MS });
   app.use('/api', (req, res) => send(res, new ApiError(404, 'NOT_FOUND', `No route ${req.method} ${req.originalUrl.slice(0, 200)}.`).reply()));
 
   mountBoard(app, deps, audit, sessionOf);

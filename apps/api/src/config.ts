@@ -46,7 +46,14 @@ export const configSchema = z.object({
   STALLED_INTERVAL_MS: milliseconds(30_000),
   /** Most jobs this instance runs at once across all queues, highest priority first. */
   MAX_ACTIVE_JOBS: z.coerce.number().int().positive().max(10_000).default(32),
+  /**
+   * Longest an API request may take before it answers 503 TIMEOUT. Batched operations (drain, clean,
+   * retry failed) stop starting batches after half of it and answer with their progress.
+   */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** First admin's name; with ADMIN_PASSWORD, created at start if missing (never overwritten). */
   ADMIN_USER: z.string().regex(/^[\w.@-]{1,64}$/, 'letters, digits, ., _, @ and - only, at most 64').default('admin'),
   /** First admin's password. Unset: when no admin exists, one is generated and printed once. */

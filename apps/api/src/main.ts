@@ -1,6 +1,6 @@
 // Entry point of every Bullpen instance: `node apps/api/dist/main.js`, configured by environment.
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, routeConsoleToLogger } from './logger.js';
 import { startInstance } from './server.js';
 
 async function main(): Promise<void> {
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
+  routeConsoleToLogger(logger);
   const instance = await startInstance(config, logger).catch((err: unknown) => {
     logger.fatal({ err }, 'could not start');
     process.exit(1);

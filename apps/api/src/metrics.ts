@@ -25,6 +25,8 @@ export class OpsMetrics {
   private readonly instanceUp: Gauge;
   private readonly redisUp: Gauge;
   private readonly databaseUp: Gauge;
+  private readonly redisUsedMemory: Gauge;
+  private readonly redisMaxMemory: Gauge;
 
   constructor(
     private readonly runtime: JobRuntime,
@@ -33,7 +35,9 @@ export class OpsMetrics {
     since = Date.now(),
   ) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'bullpen_process_' });
+    // Prometheus' standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, …), unprefixed,
+    // so stock Node.js dashboards and alerts work; the instance label comes from the scrape target.
+    collectDefaultMetrics({ register: this.registry });
     this.jobs = new Gauge({ name: 'bullpen_queue_jobs', help: 'Jobs in a queue by state', labelNames: ['queue', 'state'], registers });
     this.paused = new Gauge({ name: 'bullpen_queue_paused', help: '1 when the queue is paused', labelNames: ['queue'], registers });
     this.completedRate = new Gauge({ name: 'bullpen_queue_completed_per_minute', help: 'Jobs completed in the last full minute (BullMQ metrics)', labelNames: ['queue'], registers });
@@ -50,11 +54,15 @@ export class OpsMetrics {
     this.instanceUp = new Gauge({ name: 'bullpen_instance_up', help: '1 while an instance heartbeats, 0 once its heartbeat is stale', labelNames: ['instance'], registers });
     this.redisUp = new Gauge({ name: 'bullpen_redis_up', help: '1 when Redis answered this scrape', registers });
     this.databaseUp = new Gauge({ name: 'bullpen_database_up', help: '1 when PostgreSQL answered this scrape', registers });
+    // At maxmemory with noeviction Redis refuses every write (jobs cannot be added, locked or finished):
+    // alert on used / max well before 1. maxmemory 0 means no limit.
+    this.redisUsedMemory = new Gauge({ name: 'bullpen_redis_used_memory_bytes', help: 'Redis used_memory (INFO memory)', registers });
+    this.redisMaxMemory = new Gauge({ name: 'bullpen_redis_maxmemory_bytes', help: 'Redis maxmemory (INFO memory); 0 means no limit', registers });
     for (const name of runtime.queueNames) this.watermarks.set(name, since);
   }
 
   async render(): Promise<string> {
-    await Promise.all([this.readRedis(), this.readDatabase()]);
+    await Promise.all([this.readRedis(), this.readRedisMemory(), this.readDatabase()]);
     return this.registry.metrics();
   }
 
@@ -83,6 +91,19 @@ export class OpsMetrics {
     } catch (err) {
       if (!isRedisUnavailable(err)) this.log.warn({ err }, 'metrics: reading Redis failed');
       this.redisUp.set(0);
+    }
+  }
+
+  private async readRedisMemory(): Promise<void> {
+    try {
+      const info = await this.runtime.redis.info('memory');
+      const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+      this.redisUsedMemory.set(field('used_memory'));
+      this.redisMaxMemory.set(field('maxmemory'));
+    } catch {
+      // Redis down: bullpen_redis_up says so; stale memory figures would mislead, so drop them.
+      this.redisUsedMemory.reset();
+      this.redisMaxMemory.reset();
     }
   }
 

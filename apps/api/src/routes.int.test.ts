@@ -190,7 +190,7 @@ describe('queues and jobs', () => {
       expect(one.body.results[0].outcome).toBe('done');
       expect(await fail.getJobCountByTypes('failed')).toBe(2);
       const all = await post('/api/v1/queues/ops-fail/retry-failed');
-      expect(all.body).toEqual({ queue: 'ops-fail', retried: 2 });
+      expect(all.body).toEqual({ queue: 'ops-fail', retried: 2, complete: true });
       expect(await fail.getJobCountByTypes('failed')).toBe(0);
       expect(await fail.getJobCountByTypes('wait')).toBe(3);
       await post('/api/v1/queues/ops-fail/drain');
@@ -381,7 +381,7 @@ describe('live events, metrics, health', () => {
 
   it('keeps /healthz and /readyz shapes', async () => {
     expect((await request(h.app).get('/healthz')).body).toEqual({ status: 'ok', instanceId: h.runtime.instanceId, roles: ['http'], version: 'test' });
-    expect((await request(h.app).get('/readyz')).body).toEqual({ status: 'ready', checks: { redis: true, postgres: true } });
+    expect((await request(h.app).get('/readyz')).body).toEqual({ status: 'ready', checks: { redis: true, postgres: true }, reasons: {} });
   });
 });
 

@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, type DatabaseHandle } from '@bullpen/db';
-import { catalog, demoFailureQueues, seedDemoAlertRules, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, seedDemoAlertRules, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createAlertEngine } from './ops/alerts.js';
@@ -26,7 +26,15 @@ export interface InstanceOptions {
 }
 
 export async function startInstance(config: Config, logger: Logger, options: InstanceOptions = {}): Promise<Instance> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  // One warn when PostgreSQL connections start failing, one info when one opens again (see ConnectionWatch).
+  const databaseWatch = new ConnectionWatch('postgres', logger);
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PGLITE_DATA_DIR,
+    onConnectionError: (err) => databaseWatch.lost(err),
+    onConnectFailed: (err) => databaseWatch.lost(err),
+    onConnected: () => databaseWatch.recovered(),
+  });
   let runtime: JobRuntime | undefined;
   const alerts = createAlertEngine(config, database.db, logger);
   try {

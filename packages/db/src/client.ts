@@ -29,6 +29,15 @@ export interface DatabaseOptions {
   poolSize?: number | undefined;
   /** Called with every statement sent, e.g. to count queries in a test. */
   onQuery?: ((query: string, params: unknown[]) => void) | undefined;
+  /**
+   * Called when a server connection is lost (terminated backend, server restart, network). The
+   * statement or transaction using it fails and the pool opens a new connection; the process carries on.
+   */
+  onConnectionError?: ((err: Error) => void) | undefined;
+  /** Called when the pool could not open a connection (server down, refused, database closed). */
+  onConnectFailed?: ((err: Error) => void) | undefined;
+  /** Called whenever the pool opened a connection: after a loss, the database is back. */
+  onConnected?: (() => void) | undefined;
 }
 
 export interface DatabaseHandle {
@@ -45,8 +54,41 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     : undefined;
 
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    // An idle client that loses its server emits 'error' on the pool; unhandled it would crash the process.
+    // pg-pool reports neither failed connects nor any success after them; a Client that reports both
+    // lets the caller log an outage's start and end.
+    class ObservedClient extends pg.Client {
+      override connect(): Promise<pg.Client>;
+      override connect(callback: (err: Error | null, client?: pg.Client) => void): void;
+      override connect(callback?: (err: Error | null, client?: pg.Client) => void): Promise<pg.Client> | void {
+        const report = (err: Error | null | undefined) => (err ? options.onConnectFailed?.(err) : options.onConnected?.());
+        if (callback) {
+          super.connect((err: Error | null) => {
+            report(err);
+            callback(err, this);
+          });
+          return;
+        }
+        return super.connect().then(
+          (client) => {
+            report(undefined);
+            return client;
+          },
+          (err: Error) => {
+            report(err);
+            throw err;
+          },
+        );
+      }
+    }
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, Client: ObservedClient });
+    // A client that loses its server emits 'error'. The pool handles it only while the client is idle;
+    // a checked-out client (a job idle in a transaction between statements, say) emits it on itself, and
+    // unhandled that event kills the process. So every client gets a handler for its whole life: the
+    // statement in flight is rejected by pg, the transaction fails, and the pool discards the client
+    // on release (it is no longer queryable).
+    const onConnectionError = (err: Error) => options.onConnectionError?.(err);
+    pool.on('connect', (client) => client.on('error', onConnectionError));
+    // The pool re-emits an idle client's error; the client's own handler above has reported it already.
     pool.on('error', () => undefined);
     const db = drizzlePg(pool, { schema, logger }) as unknown as Database;
     return {

@@ -14,3 +14,4 @@ export { createRedis } from './runtime/connection.js';
 export { reconcileSchedulers } from './runtime/scheduler.js';
 export { failureDecider, type FailureInjection } from './runtime/failure-injection.js';
 export * from './alerts/index.js';
+export { ConnectionWatch, watchRedis, isConnectionError } from './runtime/connection-watch.js';

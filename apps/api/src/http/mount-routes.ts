@@ -11,8 +11,6 @@ import { ApiError, errorReply, send, type Reply } from './api-error.js';
 import type { HandlerInput, Route } from './route-table.js';
 
 export const API_BASE = '/api/v1';
-/** No request holds a connection longer than this, whatever Redis or PostgreSQL do. */
-const REQUEST_DEADLINE_MS = 10_000;
 
 export interface MountOptions {
   routes: readonly Route[];
@@ -20,6 +18,23 @@ export interface MountOptions {
   log: Logger;
   /** Resolves the caller's session (set by the session middleware). */
   sessionOf: (req: Request) => Session | null;
+  /** No request holds a connection longer than this, whatever Redis or PostgreSQL do. Default 10 000 ms. */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+class DeadlinePassed extends ApiError {
+  constructor(timeoutMs: number, attemptId?: string) {
+    super(
+      503,
+      'TIMEOUT',
+      attemptId
+        ? `No answer within ${timeoutMs} ms; the action may still complete: the audit log will record its outcome.`
+        : `The request took longer than ${timeoutMs} ms; a backing service may be slow or down.`,
+      attemptId ? { attemptId } : undefined,
+    );
+  }
 }
 
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'params' | 'query' | 'body'): T {
@@ -34,14 +49,25 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'p
   return parsed.data;
 }
 
-function withDeadline<T>(promise: Promise<T>): Promise<T> {
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number, attemptId?: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
     new Promise<T>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new ApiError(503, 'TIMEOUT', 'The request took too long; a backing service may be slow or down.')), REQUEST_DEADLINE_MS);
+      timer = setTimeout(() => reject(new DeadlinePassed(timeoutMs, attemptId)), timeoutMs);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** What the audit keeps of a reply: its status, error code and top-level counts and flags (`removed`, `complete`). */
+function auditDetail(reply: Reply): Record<string, unknown> {
+  const body = reply.body as { error?: { code?: string } } | null;
+  const detail: Record<string, unknown> = { status: reply.status };
+  if (body?.error?.code) detail.code = body.error.code;
+  else if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) if (typeof value === 'number' || typeof value === 'boolean') detail[key] = value;
+  }
+  return detail;
 }
 
 function outcomeOf(reply: Reply): 'succeeded' | 'rejected' | 'failed' {
@@ -72,28 +98,38 @@ async function run(route: Route, req: Request, res: Response, options: MountOpti
     ip: req.ip ?? '',
     cookieToken: readCookie(req.get('cookie'), SESSION_COOKIE),
     tls: req.secure,
+    workUntil: 0,
   };
-  if (route.guard) await withDeadline(Promise.resolve(route.guard(input)));
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Half the deadline for batches leaves the other half for the last batch, the audit row and slow I/O.
+  input.workUntil = Date.now() + timeoutMs / 2;
+  if (route.guard) await withDeadline(Promise.resolve(route.guard(input)), timeoutMs);
   if (route.stream) {
     route.stream(req, res, input);
     return undefined;
   }
   if (!route.handler) throw new Error(`route ${route.path} has neither handler nor stream`);
-  if (!route.audit || !session) return withDeadline(route.handler(input));
+  if (!route.audit || !session) return withDeadline(route.handler(input), timeoutMs);
 
   const actor = { username: session.username, role: session.role, ip: input.ip };
   const action = route.audit.action;
   const target = route.audit.target(input);
   const params = { params: input.params, query: input.query, body: input.body };
   const attemptId = await options.audit.start(actor, action, target, params);
+  const startedAt = Date.now();
+  const outcome = route.handler(input).catch((err: unknown) => errorReply(err, options.log, { route: route.path, action }));
   let reply: Reply;
   try {
-    reply = await withDeadline(route.handler(input));
+    reply = await withDeadline(outcome, timeoutMs, attemptId);
   } catch (err) {
-    reply = errorReply(err, options.log, { route: route.path, action });
+    // The caller gets 503 now, but the handler runs on and may well succeed: the audit records what
+    // really happened once it settles (or stays at `started` if it never does).
+    void outcome.then((late) =>
+      options.audit.finish(attemptId, actor, action, target, params, outcomeOf(late), { ...auditDetail(late), answeredTimeoutAfterMs: timeoutMs, settledAfterMs: Date.now() - startedAt }),
+    );
+    return errorReply(err, options.log, { route: route.path, action });
   }
-  const errorCode = (reply.body as { error?: { code?: string } } | null)?.error?.code;
-  await options.audit.finish(attemptId, actor, action, target, params, outcomeOf(reply), { status: reply.status, ...(errorCode ? { code: errorCode } : {}) });
+  await options.audit.finish(attemptId, actor, action, target, params, outcomeOf(reply), auditDetail(reply));
   return reply;
 }
 

@@ -19,6 +19,11 @@ export interface HandlerInput<P, Q, B> {
   cookieToken: string | undefined;
   /** The request came over TLS (directly or, with TRUST_PROXY, through a proxy). */
   tls: boolean;
+  /**
+   * When (ms since epoch) work that comes in batches stops starting new ones and answers with what it
+   * did and whether more remains: well before the request's deadline, so the answer is the outcome.
+   */
+  workUntil: number;
 }
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {

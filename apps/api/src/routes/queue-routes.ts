@@ -23,7 +23,12 @@ import {
   workerConnection,
 } from './schemas.js';
 
-/** Jobs one batch of drain/clean touches, and the most batches one request runs. */
+/**
+ * Jobs one batch of drain/clean/retry touches, and the most batches one request runs. A request also
+ * stops starting batches at its `workUntil` (half its deadline) and answers `complete: false`: the
+ * caller (the dashboard) calls again until `complete: true`. Each answer, and its audit row, is the
+ * truth about what that call did, instead of a 503 while the work went on behind it.
+ */
 export const BATCH_SIZE = 1_000;
 export const MAX_BATCHES = 100;
 
@@ -127,14 +132,38 @@ async function onSelection(queue: Queue, ids: readonly string[], act: (job: Job)
   return { results };
 }
 
-async function cleanInBatches(queue: Queue, state: (typeof CLEANABLE)[number], olderThanMs: number, limit: number): Promise<{ removed: number; complete: boolean }> {
+/**
+ * Whether another batch fits before `workUntil`, judging by the slowest one so far: the loop stops
+ * before the deadline rather than one batch past it. The first batch always runs, so every call
+ * makes progress.
+ */
+class BatchClock {
+  private slowestMs = 0;
+  private batches = 0;
+  constructor(private readonly workUntil: number) {}
+
+  async time<T>(batch: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    const result = await batch();
+    this.slowestMs = Math.max(this.slowestMs, Date.now() - started);
+    this.batches += 1;
+    return result;
+  }
+
+  get anotherFits(): boolean {
+    return this.batches === 0 || (this.batches < MAX_BATCHES && Date.now() + this.slowestMs < this.workUntil);
+  }
+}
+
+async function cleanInBatches(queue: Queue, state: (typeof CLEANABLE)[number], olderThanMs: number, limit: number, clock: BatchClock): Promise<{ removed: number; complete: boolean }> {
   let removed = 0;
-  for (let batch = 0; batch < MAX_BATCHES && removed < limit; batch++) {
+  while (removed < limit && clock.anotherFits) {
     const want = Math.min(BATCH_SIZE, limit - removed);
-    const ids = await queue.clean(olderThanMs, want, state);
+    const ids = await clock.time(() => queue.clean(olderThanMs, want, state));
     removed += ids.length;
     if (ids.length < want) return { removed, complete: true };
   }
+  // Stopped by the limit or the clock, not by running out of jobs: there may be more.
   return { removed, complete: false };
 }
 
@@ -169,6 +198,18 @@ async function cleanPreview(client: Redis, queue: Queue, state: (typeof CLEANABL
   }
   const counts = await queue.getJobCounts(state);
   return { count: counts[state] ?? 0, exact: olderThanMs === 0 };
+}
+
+/** Moves failed jobs back to waiting, BATCH_SIZE per Redis call, until none is left or time is up. */
+async function retryFailedInBatches(queue: Queue, clock: BatchClock): Promise<{ retried: number; complete: boolean }> {
+  const before = await queue.getJobCountByTypes('failed');
+  // The timestamp bounds the sweep to jobs that had failed when the request came in.
+  const failedBy = Date.now();
+  let more = 1;
+  // Non-zero while a full batch moved: there may be more.
+  while (more && clock.anotherFits) more = await clock.time(() => queue.backend.retryFinishedJobs('failed', BATCH_SIZE, failedBy));
+  const after = await queue.getJobCountByTypes('failed');
+  return { retried: Math.max(0, before - after), complete: !more };
 }
 
 export function queueRoutes(deps: OpsDeps): Route[] {
@@ -365,15 +406,17 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       body: z.strictObject({ delayed: z.boolean().default(false) }).default({ delayed: false }),
       guard: guardQueue,
       audit: { action: 'queue.drain', target: queueTarget },
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body, workUntil }) => {
         const queue = queueOf(deps, params.queue);
         const states = body.delayed ? (['wait', 'prioritized', 'delayed'] as const) : (['wait', 'prioritized'] as const);
+        const clock = new BatchClock(workUntil);
         let removed = 0;
         let complete = true;
         for (const state of states) {
-          const result = await cleanInBatches(queue, state, 0, BATCH_SIZE * MAX_BATCHES - removed);
+          const result = await cleanInBatches(queue, state, 0, BATCH_SIZE * MAX_BATCHES - removed, clock);
           removed += result.removed;
           complete &&= result.complete;
+          if (!complete) break;
         }
         return ok({ queue: params.queue, removed, complete });
       },
@@ -381,7 +424,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'post',
       path: '/queues/:queue/clean',
-      summary: `Removes jobs in one state older than olderThanMs, in batches of ${BATCH_SIZE}, at most \`limit\` per call`,
+      summary: `Removes jobs in one state older than olderThanMs, in batches of ${BATCH_SIZE}, at most \`limit\` per call; complete=false means call again`,
       role: 'operator',
       csrf: 'token',
       response: z.strictObject({ queue: z.string(), state: z.enum(CLEANABLE), removed: z.number().int().nonnegative(), complete: z.boolean() }),
@@ -393,12 +436,13 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       }),
       guard: guardQueue,
       audit: { action: 'queue.clean', target: queueTarget },
-      handler: async ({ params, body }) => ok({ queue: params.queue, state: body.state, ...(await cleanInBatches(queueOf(deps, params.queue), body.state, body.olderThanMs, body.limit)) }),
+      handler: async ({ params, body, workUntil }) =>
+        ok({ queue: params.queue, state: body.state, ...(await cleanInBatches(queueOf(deps, params.queue), body.state, body.olderThanMs, body.limit, new BatchClock(workUntil))) }),
     }),
     defineRoute({
       method: 'post',
       path: '/queues/:queue/retry-failed',
-      summary: `Moves every failed job back to waiting, ${BATCH_SIZE} per Redis call; jobs failing again meanwhile are left alone`,
+      summary: `Moves failed jobs back to waiting, ${BATCH_SIZE} per Redis call, for up to half the request deadline; complete=false means call again`,
       role: 'operator',
       csrf: 'token',
       response: z.strictObject({ queue: z.string(), retried: z.number().int().nonnegative() }),
@@ -406,14 +450,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       body: emptyBody,
       guard: guardQueue,
       audit: { action: 'queue.retry-failed', target: queueTarget },
-      handler: async ({ params }) => {
-        const queue = queueOf(deps, params.queue);
-        const before = await queue.getJobCountByTypes('failed');
-        // The timestamp bounds the sweep to jobs that had failed when the request came in.
-        await queue.retryJobs({ state: 'failed', count: BATCH_SIZE, timestamp: Date.now() });
-        const after = await queue.getJobCountByTypes('failed');
-        return ok({ queue: params.queue, retried: Math.max(0, before - after) });
-      },
+      handler: async ({ params, workUntil }) => ok({ queue: params.queue, ...(await retryFailedInBatches(queueOf(deps, params.queue), new BatchClock(workUntil))) }),
     }),
     defineRoute({
       method: 'post',

@@ -13,6 +13,8 @@ export function bullpenKeys(prefix: string) {
     instances: `${base}:instances`,
     /** Hash `${queue}|${instanceId}` → JSON breaker snapshot. */
     breakers: `${base}:breakers`,
+    /** `${readyProbe}:${instanceId}`: the short-lived key /readyz writes to prove Redis takes writes. */
+    readyProbe: `${base}:ready-probe`,
     /** Pub/sub channel: a queue name whose breakers every instance should reset. */
     breakerResetChannel: `${base}:breaker-reset`,
   };

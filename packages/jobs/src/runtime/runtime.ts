@@ -12,6 +12,7 @@
  *   jobs' locks lapse and another worker's stalled check puts them back in the queue. Nothing is lost.
  * - closed: connections released.
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MetricsTime, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Database } from '@bullpen/db';
@@ -21,6 +22,7 @@ import type { AnyJobDefinition, JobResult } from '../definition.js';
 import { errorFingerprint, serializeError, type SerializedError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
 import { createRedis } from './connection.js';
+import { isConnectionError, watchRedis, type ConnectionWatch } from './connection-watch.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
@@ -172,6 +174,9 @@ export class JobRuntime {
   private workerRedis: Redis | undefined;
   private subscriber: Redis | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatFailing = false;
+  private readonly producerWatch: ConnectionWatch;
+  private workerWatch: ConnectionWatch | undefined;
   private closing: Promise<CloseResult> | undefined;
   private activeJobs = 0;
 
@@ -181,7 +186,7 @@ export class JobRuntime {
     this.log = bound.instanceId ? options.logger : options.logger.child({ instanceId: this.instanceId });
     this.keys = bullpenKeys(options.prefix);
     this.redis = createRedis(options.redisUrl, 'producer');
-    this.redis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'redis connection error'));
+    this.producerWatch = watchRedis(this.redis, 'redis-producer', this.log);
     this.deadLetters = new DeadLetterStore(options.db, this.instanceId, this.log);
     this.slots = options.maxActiveJobs ? new PrioritySlots(options.maxActiveJobs) : undefined;
     this.shouldFail = failureDecider(options.failureInjection, this.startedAt);
@@ -206,8 +211,11 @@ export class JobRuntime {
         prefix: options.prefix,
         defaultJobOptions: this.jobOptions(definition),
       });
-      // Connection errors surface on the shared connection (logged above) and as rejected calls.
-      queue.on('error', () => undefined);
+      // Connection errors are the shared connection's (its watch logs the outage once); others are news.
+      queue.on('error', (err) => {
+        if (isConnectionError(err)) this.producerWatch.lost(err);
+        else this.log.warn({ queue: definition.queue, err: serializeError(err) }, 'queue error');
+      });
       this.queues.set(definition.queue, queue);
     }
   }
@@ -280,9 +288,9 @@ export class JobRuntime {
 
   private async startWorkers(): Promise<void> {
     this.workerRedis = createRedis(this.options.redisUrl, 'worker');
-    this.workerRedis.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'worker redis connection error'));
+    this.workerWatch = watchRedis(this.workerRedis, 'redis-worker', this.log);
     this.subscriber = createRedis(this.options.redisUrl, 'worker');
-    this.subscriber.on('error', (err) => this.log.debug({ err: serializeError(err) }, 'subscriber redis connection error'));
+    watchRedis(this.subscriber, 'redis-subscriber', this.log);
     await this.subscriber.subscribe(this.keys.breakerResetChannel);
     this.subscriber.on('message', (_channel, queue: string) => this.breakers.get(queue)?.reset());
 
@@ -305,7 +313,12 @@ export class JobRuntime {
         if (final) void this.recordDeadLetter(job, err);
       });
       worker.on('stalled', (jobId) => this.emit({ type: 'stalled', queue: name, jobId, at: Date.now() }));
-      worker.on('error', (err) => this.log.error({ queue: name, err: serializeError(err) }, 'worker error'));
+      // Workers report their connections' errors too (BullMQ gives each a blocking connection of its
+      // own): an outage is the worker connection's, logged once by its watch, not once per worker.
+      worker.on('error', (err) => {
+        if (isConnectionError(err)) this.workerWatch?.lost(err);
+        else this.log.error({ queue: name, err: serializeError(err) }, 'worker error');
+      });
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
@@ -403,8 +416,17 @@ export class JobRuntime {
     };
     try {
       await this.redis.hset(this.keys.instances, this.instanceId, JSON.stringify(heartbeat));
+      if (this.heartbeatFailing) this.log.info('heartbeat written again');
+      this.heartbeatFailing = false;
     } catch (err) {
-      this.log.debug({ err: serializeError(err) }, 'heartbeat failed');
+      // A lost connection is its watch's story. A write refused by a Redis that still answers (OOM,
+      // a read-only replica) shows only here: warn once per streak.
+      if (this.producerWatch.isDown || isConnectionError(err) || this.heartbeatFailing) {
+        this.log.debug({ err: serializeError(err) }, 'heartbeat failed');
+      } else {
+        this.heartbeatFailing = true;
+        this.log.warn({ err: serializeError(err) }, 'heartbeat failed; other instances list this one as gone until it succeeds');
+      }
     }
     if (!this.closing) {
       this.heartbeatTimer = setTimeout(() => void this.beat(), this.options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS);
@@ -519,11 +541,14 @@ export class JobRuntime {
     return out;
   }
 
-  /** Runs a scheduled type now, outside its cadence. */
+  /**
+   * Runs a scheduled type now, outside its cadence. Every call is its own run: the id is random, not
+   * the millisecond (same-millisecond triggers used to merge into one job behind several 202s).
+   */
   async triggerSchedule(id: string): Promise<Job> {
     const definition = this.definitions.get(id);
     if (!definition) throw new Error(`Unknown schedule "${id}"`);
-    return this.enqueue(id, {}, { jobId: `manual-${id}-${Date.now()}` });
+    return this.enqueue(id, {}, { jobId: `manual-${id}-${randomUUID()}` });
   }
 
   async pauseSchedule(id: string): Promise<void> {
