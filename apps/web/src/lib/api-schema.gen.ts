@@ -250,7 +250,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Removes jobs in one state older than olderThanMs, in batches of 1000, at most `limit` per call */
+        /** Removes jobs in one state older than olderThanMs, in batches of 1000, at most `limit` per call; complete=false means call again */
         post: operations["postQueuesQueueClean"];
         delete?: never;
         options?: never;
@@ -267,7 +267,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Moves every failed job back to waiting, 1000 per Redis call; jobs failing again meanwhile are left alone */
+        /** Moves failed jobs back to waiting, 1000 per Redis call, for up to half the request deadline; complete=false means call again */
         post: operations["postQueuesQueueRetryFailed"];
         delete?: never;
         options?: never;
