@@ -445,7 +445,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: `Moves failed jobs back to waiting, ${BATCH_SIZE} per Redis call, for up to half the request deadline; complete=false means call again`,
       role: 'operator',
       csrf: 'token',
-      response: z.strictObject({ queue: z.string(), retried: z.number().int().nonnegative() }),
+      response: z.strictObject({ queue: z.string(), retried: z.number().int().nonnegative(), complete: z.boolean() }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,

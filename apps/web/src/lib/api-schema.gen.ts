@@ -1177,6 +1177,7 @@ export interface components {
         PostQueuesQueueRetryFailedResponse: {
             queue: string;
             retried: number;
+            complete: boolean;
         };
         PostQueuesQueueBreakerResetResponse: {
             queue: string;
