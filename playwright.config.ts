@@ -64,6 +64,10 @@ export default defineConfig({
       DEMO: 'false',
       ADMIN_USER: admin.username,
       ADMIN_PASSWORD: admin.password,
+      // The alerts spec's webhook receiver listens on loopback; evaluation runs every second.
+      ALERTS_ALLOW_PRIVATE_NETWORKS: 'true',
+      ALERTS_EVALUATE_EVERY_MS: '1000',
+      PUBLIC_URL: baseURL,
     },
   },
 });

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
+import { createAlertEngine } from '../apps/api/src/ops/alerts.js';
 
 const QUEUES = 15;
 const TOTAL_JOBS = Number(process.env.BENCH_API_JOBS ?? 1_000_000);
@@ -119,7 +120,9 @@ export async function run(): Promise<void> {
 
     // ---- serve -----------------------------------------------------------------------------------
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'bench-password-1', LOG_LEVEL: 'silent' });
-    const app = createApp({ config, runtime, database, logger, version: 'bench' });
+    const alerts = createAlertEngine(config, database.db, logger);
+    alerts.attach(runtime);
+    const app = createApp({ config, runtime, alerts, database, logger, version: 'bench' });
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,12 +6,13 @@ import { once } from 'node:events';
 import request, { type Test } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { alertDeliveries, alertIncidents, alertNotifications } from '@bullpen/db';
 import type { Route } from './http/route-table.js';
 import { startHarness, waitFor, type Credentials, type Harness } from './test-harness.js';
 import { testDefinitions } from './test-jobs.js';
 
 let h: Harness;
-const ids: { completed: string; failed: string; delayed: string; waiting: string; deadLetter: number; deadLetterToDiscard: number } = {} as never;
+const ids: { completed: string; failed: string; delayed: string; waiting: string; deadLetter: number; deadLetterToDiscard: number; rule: number; channel: number; incident: number } = {} as never;
 
 type Role = 'viewer' | 'operator' | 'admin';
 const get = (path: string, role: Role = 'admin') => request(h.app).get(`/api/v1${path}`).set('Cookie', h.as[role].cookie);
@@ -37,6 +38,16 @@ beforeAll(async () => {
   ids.deadLetterToDiscard = letters[1]!.id;
   // Audit rows and a replayed letter, so their shapes are in the answers too.
   expect((await post('/dead-letters/replay', { ids: [letters[2]!.id] })).status).toBe(200);
+  // An alert rule, a channel and an incident with a delivered notification, for the alert routes.
+  ids.channel = (await post('/alerts/channels', { name: 'contract hook', kind: 'webhook', secrets: { url: 'https://hooks.example.com/x', signingSecret: 'contract-secret-0123456789' } })).body.channel.id;
+  ids.rule = (await post('/alerts/rules', { name: 'contract rule', kind: 'dead-letter', channelIds: [1, ids.channel] })).body.rule.id;
+  const [incident] = await h.database.db.insert(alertIncidents).values({ ruleId: ids.rule, scope: 'ops-fail', lastEventAt: new Date(), lastNotifiedAt: new Date(), detail: { link: 'http://x/' } }).returning();
+  ids.incident = incident!.id;
+  const [notification] = await h.database.db
+    .insert(alertNotifications)
+    .values({ incidentId: incident!.id, ruleId: ids.rule, ruleName: 'contract rule', ruleKind: 'dead-letter', scope: 'ops-fail', kind: 'firing', seq: 0, title: 't', summary: 's', link: 'http://x/', count: 1 })
+    .returning();
+  await h.database.db.insert(alertDeliveries).values({ notificationId: notification!.id, channelId: 1, channelName: 'Console', channelKind: 'in-app', status: 'sent', attempts: 1, sentAt: new Date() });
 });
 afterAll(async () => {
   await h?.close();
@@ -77,6 +88,10 @@ function samples(signedOut: Credentials): Record<string, Array<() => Test>> {
     'get /audit': [() => get('/audit'), () => get('/audit?target=dead-letters:')],
     'get /openapi.json': [() => get('/openapi.json')],
     'get /users': [() => get('/users')],
+    'get /alerts/rules': [() => get('/alerts/rules')],
+    'get /alerts/rules/:id': [() => get(`/alerts/rules/${ids.rule}`)],
+    'get /alerts/channels': [() => get('/alerts/channels')],
+    'get /alerts/history': [() => get('/alerts/history'), () => get(`/alerts/history?ruleId=${ids.rule}&status=sent&kind=firing`)],
     // Mutations, in an order that leaves each one something to act on.
     'post /queues/:queue/pause': [() => post('/queues/ops-ok/pause')],
     'post /queues/:queue/resume': [() => post('/queues/ops-ok/resume')],
@@ -92,6 +107,17 @@ function samples(signedOut: Credentials): Record<string, Array<() => Test>> {
     'post /schedules/:id/resume': [() => post('/schedules/ops-tick/resume')],
     'post /dead-letters/replay': [() => post('/dead-letters/replay', { ids: [ids.deadLetter] })],
     'post /dead-letters/discard': [() => post('/dead-letters/discard', { ids: [ids.deadLetterToDiscard] })],
+    'post /alerts/channels': [() => post('/alerts/channels', { name: 'contract mail', kind: 'email', config: { host: 'smtp.example.com', from: 'a@example.com', to: ['b@example.com'] } })],
+    'post /alerts/channels/:id': [() => post(`/alerts/channels/${ids.channel}`, { name: 'contract hook renamed' })],
+    'post /alerts/channels/:id/test': [() => post('/alerts/channels/1/test')],
+    'post /alerts/rules': [() => post('/alerts/rules', { name: 'contract rate', kind: 'failure-rate', params: { thresholdPercent: 10 } })],
+    'post /alerts/rules/preview': [() => post('/alerts/rules/preview', { name: 'p', kind: 'dead-letter' }, 'viewer'), () => post('/alerts/rules/preview', { name: 'p', kind: 'backlog', params: { threshold: 1 } })],
+    'post /alerts/rules/:id': [() => post(`/alerts/rules/${ids.rule}`, { name: 'contract rule', kind: 'dead-letter', cooldownMs: 60_000 })],
+    'post /alerts/rules/:id/silence': [() => post(`/alerts/rules/${ids.rule}/silence`, { minutes: 30 }, 'operator')],
+    'post /alerts/rules/:id/unsilence': [() => post(`/alerts/rules/${ids.rule}/unsilence`, {}, 'operator')],
+    'post /alerts/incidents/:id/acknowledge': [() => post(`/alerts/incidents/${ids.incident}/acknowledge`, {}, 'operator')],
+    'post /alerts/channels/:id/delete': [() => post(`/alerts/channels/${ids.channel}/delete`)],
+    'post /alerts/rules/:id/delete': [() => post(`/alerts/rules/${ids.rule}/delete`)],
     'post /users': [() => post('/users', { username: 'contract-user', password: 'a long enough passphrase', role: 'viewer' })],
     'post /users/:username/role': [() => post('/users/contract-user/role', { role: 'operator' })],
     'post /users/:username/password': [() => post('/users/contract-user/password', { password: 'another long passphrase' })],

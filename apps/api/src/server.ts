@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, rowsOf, type DatabaseHandle } from '@bullpen/db';
 import { sql } from 'drizzle-orm';
-import { catalog, ConnectionWatch, demoFailureQueues, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, seedDemoAlertRules, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createAlertEngine } from './ops/alerts.js';
 import type { Config } from './config.js';
 
 export interface Instance {
@@ -46,15 +47,18 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
     onConnected: () => databaseWatch.recovered(),
   });
   let runtime: JobRuntime | undefined;
+  const alerts = createAlertEngine(config, database.db, logger);
   try {
     if (!config.MIGRATION_DATABASE_URL) await migrate(database);
     if (database.kind === 'postgres' && (await ownsAuditLog(database))) {
       logger.warn('the app connects to PostgreSQL as the owner of audit_log, so it could rewrite the audit history: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a member of bullpen_app (README, "Database roles")');
     }
+    if (config.DEMO) await seedDemoAlertRules(database.db);
     runtime = await startRuntime({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,
-      definitions: options.definitions ?? catalog,
+      definitions: [...(options.definitions ?? catalog), ...alerts.jobs()],
+      onEvent: alerts.onRuntimeEvent,
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,
@@ -75,6 +79,7 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
       deadLetterSweepEveryMs: config.DEMO ? 15_000 : 60_000,
       outboxSweepEveryMs: config.DEMO ? 10_000 : 30_000,
     });
+    alerts.attach(runtime);
   } catch (err) {
     await runtime?.close();
     await database.close();
@@ -85,7 +90,7 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
   let url: string | undefined;
   let app: ReturnType<typeof createApp> | undefined;
   if (config.ROLES.has('http')) {
-    app = createApp({ config, runtime, database, logger, version });
+    app = createApp({ config, runtime, alerts, database, logger, version });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();
@@ -100,6 +105,7 @@ export async function startInstance(config: Config, logger: Logger, options: Ins
     server?.closeIdleConnections();
     await app?.dispose();
     const result = await runtime.close();
+    await alerts.settle();
     server?.closeAllConnections();
     await serverClosed;
     await database.close();

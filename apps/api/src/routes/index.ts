@@ -1,6 +1,7 @@
 import type { Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { openApiDocument } from '../openapi.js';
+import { alertRoutes } from './alert-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { clusterRoutes } from './cluster-routes.js';
@@ -18,6 +19,7 @@ export function apiRoutes(deps: OpsDeps, version: string): Route[] {
     ...queueRoutes(deps),
     ...scheduleRoutes(deps),
     ...deadLetterRoutes(deps),
+    ...alertRoutes(deps),
     ...clusterRoutes(deps),
     ...auditRoutes(deps),
     ...userRoutes(deps),

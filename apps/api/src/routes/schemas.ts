@@ -15,6 +15,21 @@ export const text = (max: number, min = 1) =>
     .max(max)
     .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character (\\u0000)');
 
+const hasNul = (value: unknown): boolean =>
+  typeof value === 'string'
+    ? value.includes('\u0000')
+    : Array.isArray(value)
+      ? value.some(hasNul)
+      : value !== null && typeof value === 'object'
+        ? Object.entries(value).some(([key, inner]) => key.includes('\u0000') || hasNul(inner))
+        : false;
+
+/**
+ * text()'s NUL rule for a body whose schema is defined outside the routes (the jobs package's alert
+ * rules and channels) or holds free-form JSON (a channel's config): every key and string inside.
+ */
+export const withoutNul = <T extends z.ZodType>(schema: T) => schema.refine((value) => !hasNul(value), 'must not contain the NUL character (\u0000)');
+
 export const queueName = text(200);
 export const queueParams = z.strictObject({ queue: queueName });
 export const jobId = text(256);

@@ -529,6 +529,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert rules with their state (open incidents) and silence */
+        get: operations["getAlertsRules"];
+        put?: never;
+        /** Creates an alert rule (409 CONFLICT when the name is taken) */
+        post: operations["postAlertsRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** When a rule would have sent messages over the last hour, replaying recorded dead letters (dead-letter and job-failed kinds) */
+        post: operations["postAlertsRulesPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert rule */
+        get: operations["getAlertsRulesId"];
+        put?: never;
+        /** Replaces an alert rule */
+        post: operations["postAlertsRulesId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules/{id}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes an alert rule with its incidents and history */
+        post: operations["postAlertsRulesIdDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules/{id}/silence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Silences a rule for some minutes: it sends nothing and its open incidents close quietly */
+        post: operations["postAlertsRulesIdSilence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules/{id}/unsilence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends a silence now */
+        post: operations["postAlertsRulesIdUnsilence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert channels; secrets masked (URLs show only their origin) */
+        get: operations["getAlertsChannels"];
+        put?: never;
+        /** Creates a channel (Slack, webhook, email, in-app); URLs are checked against the SSRF policy (400 OUTBOUND_URL_REJECTED) */
+        post: operations["postAlertsChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Updates a channel; secrets left out keep their stored value */
+        post: operations["postAlertsChannelsId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels/{id}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes a channel; rules stop sending to it (their history keeps its name) */
+        post: operations["postAlertsChannelsIdDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a test message through the channel now and says whether it arrived */
+        post: operations["postAlertsChannelsIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages sent (firing, follow-up, resolved), newest first, with each channel’s delivery status; filter by rule, scope, kind, delivery status, time */
+        get: operations["getAlertsHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/incidents/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledges an incident: someone is on it (messages continue until it resolves) */
+        post: operations["postAlertsIncidentsIdAcknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workers": {
         parameters: {
             query?: never;
@@ -673,7 +880,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: `queues` with counts and paused state whenever they change; `unavailable` while Redis is down */
+        /** Server-sent events: `queues` with counts and paused state whenever they change; `unavailable` while Redis is down; `alert` for each in-app alert */
         get: operations["getEvents"];
         put?: never;
         post?: never;
@@ -1077,6 +1284,157 @@ export interface components {
             /** @description How many one call would act on (at most 1000) */
             willTouch: number;
         };
+        GetAlertsRulesResponse: {
+            rules: {
+                id: number;
+                name: string;
+                /** @enum {string} */
+                kind: "job-failed" | "dead-letter" | "stalled" | "failure-rate" | "backlog" | "oldest-waiting" | "breaker-open" | "schedule-missed" | "heartbeat-lost" | "no-worker";
+                queues: string[];
+                params: {
+                    [key: string]: unknown;
+                };
+                windowMs: number;
+                cooldownMs: number;
+                channelIds: number[];
+                enabled: boolean;
+                silencedUntil: string | null;
+                openIncidents: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        PostAlertsRulesResponse: {
+            rule: {
+                id: number;
+                name: string;
+                /** @enum {string} */
+                kind: "job-failed" | "dead-letter" | "stalled" | "failure-rate" | "backlog" | "oldest-waiting" | "breaker-open" | "schedule-missed" | "heartbeat-lost" | "no-worker";
+                queues: string[];
+                params: {
+                    [key: string]: unknown;
+                };
+                windowMs: number;
+                cooldownMs: number;
+                channelIds: number[];
+                enabled: boolean;
+                silencedUntil: string | null;
+                openIncidents: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+        };
+        PostAlertsRulesPreviewResponse: {
+            supported: boolean;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            messages: {
+                /** Format: date-time */
+                at: string;
+                scope: string;
+                /** @enum {string} */
+                kind: "firing" | "follow-up" | "resolved";
+                count: number;
+            }[];
+        };
+        PostAlertsRulesIdDeleteResponse: {
+            deleted: number;
+        };
+        GetAlertsChannelsResponse: {
+            channels: {
+                id: number;
+                name: string;
+                /** @enum {string} */
+                kind: "slack" | "webhook" | "email" | "in-app";
+                config: {
+                    [key: string]: unknown;
+                };
+                secrets: {
+                    [key: string]: string;
+                };
+                enabled: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        PostAlertsChannelsResponse: {
+            channel: {
+                id: number;
+                name: string;
+                /** @enum {string} */
+                kind: "slack" | "webhook" | "email" | "in-app";
+                config: {
+                    [key: string]: unknown;
+                };
+                secrets: {
+                    [key: string]: string;
+                };
+                enabled: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+        };
+        PostAlertsChannelsIdDeleteResponse: {
+            deleted: number;
+        };
+        PostAlertsChannelsIdTestResponse: {
+            sent: boolean;
+            error: string | null;
+        };
+        GetAlertsHistoryResponse: {
+            items: {
+                id: number;
+                incidentId: number;
+                ruleId: number;
+                ruleName: string;
+                ruleKind: string;
+                scope: string;
+                /** @enum {string} */
+                kind: "firing" | "follow-up" | "resolved";
+                title: string;
+                summary: string;
+                link: string;
+                count: number;
+                topError: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                incident: {
+                    resolvedAt: string | null;
+                    acknowledgedAt: string | null;
+                    acknowledgedBy: string | null;
+                };
+                deliveries: {
+                    channelId: number;
+                    channelName: string;
+                    /** @enum {string} */
+                    channelKind: "slack" | "webhook" | "email" | "in-app";
+                    /** @enum {string} */
+                    status: "pending" | "retrying" | "sent" | "failed";
+                    attempts: number;
+                    lastError: string | null;
+                    sentAt: string | null;
+                }[];
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        PostAlertsIncidentsIdAcknowledgeResponse: {
+            id: number;
+            /** Format: date-time */
+            acknowledgedAt: string;
+            acknowledgedBy: string;
+        };
         GetWorkersResponse: {
             workers: components["schemas"]["WorkerConnection"][];
         };
@@ -1140,6 +1498,23 @@ export interface components {
                 /** @constant */
                 code: "REDIS_UNAVAILABLE";
                 at: number;
+            };
+            alert?: {
+                /** @enum {string} */
+                kind: "firing" | "follow-up" | "resolved" | "test";
+                notificationId: number;
+                deliveryId: number | null;
+                ruleId: number | null;
+                ruleName: string;
+                ruleKind: string;
+                scope: string;
+                title: string;
+                summary: string;
+                count: number;
+                topError: string | null;
+                link: string;
+                /** Format: date-time */
+                at: string;
             };
         };
         GetOpenapiJsonResponse: {
@@ -3261,6 +3636,1585 @@ export interface operations {
             };
             /** @description Needs the operator role, or CSRF check failed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAlertsRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAlertsRulesResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsRules: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "job-failed";
+                    /** @default {} */
+                    params?: {
+                        /** @default false */
+                        finalOnly?: boolean;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "dead-letter";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "stalled";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "failure-rate";
+                    /** @default {} */
+                    params?: {
+                        thresholdPercent: number;
+                        /** @default 10 */
+                        minVolume?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "backlog";
+                    /** @default {} */
+                    params?: {
+                        threshold: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "oldest-waiting";
+                    /** @default {} */
+                    params?: {
+                        thresholdMs: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "breaker-open";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "schedule-missed";
+                    /** @default {} */
+                    params?: {
+                        /** @default 60000 */
+                        graceMs?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "heartbeat-lost";
+                    /** @default {} */
+                    params?: {
+                        /** @default 30000 */
+                        afterMs?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "no-worker";
+                    /** @default {} */
+                    params?: {
+                        /** @default 30000 */
+                        afterMs?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsRulesResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the admin role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsRulesPreview: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "job-failed";
+                    /** @default {} */
+                    params?: {
+                        /** @default false */
+                        finalOnly?: boolean;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "dead-letter";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "stalled";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "failure-rate";
+                    /** @default {} */
+                    params?: {
+                        thresholdPercent: number;
+                        /** @default 10 */
+                        minVolume?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "backlog";
+                    /** @default {} */
+                    params?: {
+                        threshold: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "oldest-waiting";
+                    /** @default {} */
+                    params?: {
+                        thresholdMs: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "breaker-open";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "schedule-missed";
+                    /** @default {} */
+                    params?: {
+                        /** @default 60000 */
+                        graceMs?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "heartbeat-lost";
+                    /** @default {} */
+                    params?: {
+                        /** @default 30000 */
+                        afterMs?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "no-worker";
+                    /** @default {} */
+                    params?: {
+                        /** @default 30000 */
+                        afterMs?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsRulesPreviewResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAlertsRulesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsRulesResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsRulesId: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "job-failed";
+                    /** @default {} */
+                    params?: {
+                        /** @default false */
+                        finalOnly?: boolean;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "dead-letter";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "stalled";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "failure-rate";
+                    /** @default {} */
+                    params?: {
+                        thresholdPercent: number;
+                        /** @default 10 */
+                        minVolume?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "backlog";
+                    /** @default {} */
+                    params?: {
+                        threshold: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "oldest-waiting";
+                    /** @default {} */
+                    params?: {
+                        thresholdMs: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "breaker-open";
+                    /** @default {} */
+                    params?: Record<string, never>;
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "schedule-missed";
+                    /** @default {} */
+                    params?: {
+                        /** @default 60000 */
+                        graceMs?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "heartbeat-lost";
+                    /** @default {} */
+                    params?: {
+                        /** @default 30000 */
+                        afterMs?: number;
+                    };
+                } | {
+                    name: string;
+                    /** @default [] */
+                    queues?: string[];
+                    /** @default 300000 */
+                    windowMs?: number;
+                    /** @default 300000 */
+                    cooldownMs?: number;
+                    /** @default [] */
+                    channelIds?: number[];
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @constant */
+                    kind: "no-worker";
+                    /** @default {} */
+                    params?: {
+                        /** @default 30000 */
+                        afterMs?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsRulesResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the admin role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsRulesIdDelete: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsRulesIdDeleteResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the admin role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsRulesIdSilence: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    minutes: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsRulesResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the operator role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsRulesIdUnsilence: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsRulesResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the operator role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAlertsChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAlertsChannelsResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsChannels: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "slack" | "webhook" | "email" | "in-app";
+                    /** @default {} */
+                    config?: {
+                        [key: string]: unknown;
+                    };
+                    /** @default {} */
+                    secrets?: {
+                        [key: string]: unknown;
+                    };
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsChannelsResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the admin role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsChannelsId: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    enabled?: boolean;
+                    config?: {
+                        [key: string]: unknown;
+                    };
+                    secrets?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsChannelsResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the admin role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsChannelsIdDelete: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsChannelsIdDeleteResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the admin role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsChannelsIdTest: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsChannelsIdTestResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the admin role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAlertsHistory: {
+        parameters: {
+            query?: {
+                ruleId?: number;
+                scope?: string;
+                kind?: "firing" | "follow-up" | "resolved";
+                status?: "pending" | "retrying" | "sent" | "failed";
+                from?: unknown;
+                to?: unknown;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAlertsHistoryResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the viewer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis, PostgreSQL or the audit log is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAlertsIncidentsIdAcknowledge: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAlertsIncidentsIdAcknowledgeResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Needs the operator role, or CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown queue, job, schedule or dead letter */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -78,6 +78,10 @@ export function connectLiveEvents(queryClient: QueryClient, url = '/api/v1/event
     void queryClient.invalidateQueries({ queryKey: queryKeys.queues.list() });
     for (const name of changed) void queryClient.invalidateQueries({ queryKey: queryKeys.queues.detail(name) });
   });
+  // An alert was published to the in-app feed: the bell and the alerts page refetch.
+  source.addEventListener('alert', () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.alerts.all });
+  });
   source.addEventListener('unavailable', () => {
     update({ redisAvailable: false, lastEventAt: Date.now() });
     seen.clear();

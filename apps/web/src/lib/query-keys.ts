@@ -16,4 +16,8 @@ export const queryKeys = {
   workers: {
     all: ['workers'] as const,
   },
+  /** Alert rules, channels and history; an `alert` event of the stream invalidates the branch. */
+  alerts: {
+    all: ['alerts'] as const,
+  },
 } as const;

@@ -24,7 +24,7 @@ import type { Database } from '@bullpen/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
-import { serializeError } from '../errors.js';
+import { errorFingerprint, serializeError, type SerializedError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
 import { createRedis } from './connection.js';
 import { defaultMasker, type SecretMasker } from '../masking.js';
@@ -80,6 +80,13 @@ export interface RuntimeOptions {
   connectTimeoutMs?: number | undefined;
   /** Masks secrets in what the runtime stores for people to read (dead-letter errors). Default: built-in patterns only. */
   masker?: SecretMasker | undefined;
+  /** How often this instance publishes its heartbeat. Default 10 000 ms. */
+  heartbeatEveryMs?: number | undefined;
+  /**
+   * Told of failures as they happen on this instance (alerting listens here). Called synchronously;
+   * a listener must not throw or block, it only starts its own work.
+   */
+  onEvent?: ((event: RuntimeEvent) => void) | undefined;
   /** Test seams. */
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
@@ -115,6 +122,12 @@ export interface InstanceHeartbeat {
   /** Null for instances that did not say (started without a version, or before heartbeats carried it). */
   version: string | null;
 }
+
+/** What the runtime tells `onEvent` about: each failed attempt, each dead letter written, each stalled job. */
+export type RuntimeEvent =
+  | { type: 'job-failed'; queue: string; jobId: string; attempt: number; final: boolean; error: SerializedError; at: number }
+  | { type: 'dead-letter'; queue: string; jobId: string; error: SerializedError; fingerprint: string; at: number }
+  | { type: 'stalled'; queue: string; jobId: string; at: number };
 
 export interface CloseResult {
   /** False when active jobs were still running at the drain deadline (they will be recovered as stalled). */
@@ -324,9 +337,15 @@ export class JobRuntime {
         name: this.instanceId,
       });
       worker.on('failed', (job, err) => {
-        if (job?.finishedOn) void this.recordDeadLetter(job, err);
+        if (!job) return;
+        const final = job.finishedOn !== undefined;
+        this.emit({ type: 'job-failed', queue: name, jobId: job.id ?? '', attempt: job.attemptsMade, final, error: serializeError(err), at: Date.now() });
+        if (final) void this.recordDeadLetter(job, err);
       });
-      worker.on('stalled', (jobId) => void this.recordStall(name, jobId));
+      worker.on('stalled', (jobId) => {
+        this.emit({ type: 'stalled', queue: name, jobId, at: Date.now() });
+        void this.recordStall(name, jobId);
+      });
       // Workers report their connections' errors too (BullMQ gives each a blocking connection of its
       // own): an outage is the worker connection's, logged once by its watch, not once per worker.
       worker.on('error', (err) => {
@@ -469,10 +488,23 @@ export class JobRuntime {
     try {
       await this.options.hooks?.beforeDeadLetterWrite?.(job);
       if (await this.deadLetters.record(job, err)) {
+        const error = serializeError(err);
+        this.emit({ type: 'dead-letter', queue: job.queueName, jobId: job.id ?? '', error, fingerprint: errorFingerprint(error), at: Date.now() });
         this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(err) }, 'job is out of attempts: dead letter recorded');
       }
     } catch (writeErr) {
       this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(writeErr) }, 'dead letter write failed; the reconciler will record it');
+    }
+  }
+
+  private emit(event: RuntimeEvent): void {
+    // Listeners carry errors off this instance (alerts to Slack, webhooks, mail, the in-app feed): the
+    // one masker first, as for every other surface. The dead letter's fingerprint is kept as stored.
+    const told = 'error' in event ? { ...event, error: this.masker.value(event.error) as SerializedError } : event;
+    try {
+      this.options.onEvent?.(told);
+    } catch (err) {
+      this.log.error({ err: serializeError(err), event: event.type }, 'runtime event listener threw');
     }
   }
 
@@ -509,7 +541,7 @@ export class JobRuntime {
       }
     }
     if (!this.closing) {
-      this.heartbeatTimer = setTimeout(() => void this.beat(), HEARTBEAT_EVERY_MS);
+      this.heartbeatTimer = setTimeout(() => void this.beat(), this.options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS);
       this.heartbeatTimer.unref();
     }
   }

@@ -4,6 +4,7 @@ import { Link, Outlet } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { IconExternal } from '../../components/icons';
 import { Toaster } from '../../components/Toaster';
+import { AlertBell } from '../../features/alerts/components/AlertBell';
 import { connectLiveEvents } from '../../lib/live-events';
 import { allows } from '../../lib/roles';
 import { useSession } from '../../lib/session';
@@ -46,6 +47,7 @@ export function AppLayout() {
         <div className="main">
           <header className="topbar">
             <div className="topbar-spacer" />
+            <AlertBell />
             <LiveIndicator />
             <ThemeMenu />
             <UserMenu />
