@@ -17,6 +17,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp, webDist } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
+import { createAlertEngine } from '../apps/api/src/ops/alerts.js';
 import { load, type State } from './api.bench.js';
 
 const QUEUES = 15;
@@ -90,7 +91,9 @@ export async function run(): Promise<void> {
     console.log(`web bench: ${QUEUES} queues, ${total.toLocaleString('en')} jobs loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'bench-password-1', LOG_LEVEL: 'silent' });
-    const app = createApp({ config, runtime, database, logger, version: 'bench' });
+    const alerts = createAlertEngine(config, database.db, logger);
+    alerts.attach(runtime);
+    const app = createApp({ config, runtime, alerts, database, logger, version: 'bench' });
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
