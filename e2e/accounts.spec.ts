@@ -57,7 +57,15 @@ test('an admin creates an operator, who signs in elsewhere; disabling them ends 
 
     // Their open session is gone: the API refuses it, and the page they have open sends them to sign in.
     expect((await operatorContext.request.get(`${API}/auth/me`)).status()).toBe(401);
-    await operatorPage.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Schedules' }).click();
+    // Their page may get there by itself first (a live refresh meets the same 401 and leaves the
+    // navigation behind), so the click only has to land while the page is still theirs.
+    await operatorPage
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Schedules' })
+      .click({ timeout: 10_000 })
+      .catch((err: unknown) => {
+        if (!/\/login\?next=/.test(operatorPage.url())) throw err;
+      });
     await expect(operatorPage).toHaveURL(/\/login\?next=/);
     // And they cannot sign in again.
     await operatorPage.getByLabel('User name').fill(username);

@@ -113,19 +113,21 @@ test('a dead letter replayed from the UI lands in its queue and completes; the a
   expect(exported.total).toBe(2);
   expect(exported.items.map((l) => l.status)).toEqual(['discarded', 'discarded']);
 
-  // An admin reads the audit log: each of the three actions, with the operator's name and its outcome.
+  // An admin reads the audit log: each of the three actions (and the sign-in), with the operator's name and its outcome.
   const adminContext = await browser.newContext({ viewport: DESKTOP });
   try {
     const adminPage = await adminContext.newPage();
     await loginAs(adminPage, 'admin');
     await adminPage.goto(`/audit?actor=${operator.username}`);
     const rows = adminPage.getByTestId('audit-table').getByRole('row');
-    // Header plus three actions (each shown once, with its outcome).
-    await expect(rows).toHaveCount(4);
+    // Header plus three actions and, first of all, the operator's sign-in (sign-ins are audited too),
+    // each shown once, with its outcome.
+    await expect(rows).toHaveCount(5);
     const expected = [
       ['dead-letters.discard', 'dead-letters:2 ids'],
       ['dead-letters.replay', 'dead-letters:filter'],
       ['dead-letters.replay', 'dead-letters:1 ids'],
+      ['auth.sign-in', 'session'],
     ];
     for (const [index, [action, target]] of expected.entries()) {
       const row = rows.nth(index + 1);
