@@ -115,6 +115,22 @@ function capJobsPerPage(req: Request): void {
   req.url = `${req.url.slice(0, q)}?${search.toString()}`;
 }
 
+/** What BullMQ's clean accepts: anything else names a key of another type (a 500 from Redis). */
+const CLEANABLE = new Set(['completed', 'wait', 'waiting', 'active', 'paused', 'prioritized', 'delayed', 'failed']);
+const CLEAN_PATH = /^\/api\/queues\/[^/]+\/clean\/([^/]+)\/?$/;
+
+/**
+ * Input Bull Board answers with a 500, refused first with a 400: a NUL anywhere in the URL (the API's
+ * text() rule; Bull Board's own validation messages split on it and then fail to parse), and a clean
+ * of something that is not a job state.
+ */
+function boardInputFailure(req: Request): string | undefined {
+  if (/%00/i.test(req.url) || req.url.includes('\u0000')) return 'The URL must not contain the NUL character (\\u0000).';
+  const clean = CLEAN_PATH.exec(req.path);
+  if (clean && req.method === 'PUT' && !CLEANABLE.has(clean[1]!)) return `Cannot clean "${clean[1]!.slice(0, 40)}": expected one of ${[...CLEANABLE].join(', ')}.`;
+  return undefined;
+}
+
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BODY_LIMIT = '100kb';
 
@@ -145,6 +161,8 @@ export function mountBoard(app: Express, deps: OpsDeps, audit: AuditLog, session
       if (!allows(session.role, policy.role)) {
         throw new ApiError(403, 'FORBIDDEN', write ? `This board action needs the ${policy.role} role; you are ${session.role}.` : 'Not allowed.');
       }
+      const invalid = boardInputFailure(req);
+      if (invalid) throw new ApiError(400, 'VALIDATION_FAILED', invalid);
       capJobsPerPage(req);
       if (!write) {
         (allows(session.role, operatorPolicy.role) ? full : readOnly)(req, res, next);

@@ -94,10 +94,10 @@ describe('fuzzing', () => {
     });
   });
 
-  // 8 000 requests (eight families × 1,000), and every refused write also writes its audit row:
+  // 9 000 requests (nine families × 1,000), and every refused write also writes its audit row:
   // minutes on a loaded two-core machine, seconds on an idle one.
   it(`sends ${PER_FAMILY} malformed requests to each route family: no 5xx, no pollution, no stray keys`, async () => {
-    expect(families.map((f) => f.name).sort()).toEqual(['auth', 'board', 'cluster', 'dead-letters', 'jobs', 'queues', 'schedules', 'users']);
+    expect(families.map((f) => f.name).sort()).toEqual(['alerts', 'auth', 'board', 'cluster', 'dead-letters', 'jobs', 'queues', 'schedules', 'users']);
     const admin = h.as.admin;
     const fiveHundreds: string[] = [];
     const statuses = new Map<number, number>();
