@@ -1,8 +1,10 @@
 import { defineConfig } from '@playwright/test';
-import { baseURL, chromiumPath, port, queuePrefix, redisUrl } from './e2e/environment.js';
+import { admin, baseURL, chromiumPath, port, queuePrefix, redisUrl } from './e2e/environment.js';
 
 // End-to-end tests: Debian's Chromium against the built app (run `npm run build` first), started here
 // with the embedded in-memory database and its own queue prefix, so a run touches nothing it did not create.
+// One server for every spec: the specs share it and run one at a time (workers: 1), each creating the
+// users, jobs and gates it needs under names of its own.
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -38,7 +40,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'node apps/api/dist/main.js',
+    // The built app's startInstance with the catalog plus the e2e job types (e2e/server/job-types.ts).
+    command: 'node --import tsx e2e/server/main.ts',
     url: `${baseURL}/readyz`,
     // A server left over from another run would be tested instead of this build: refuse it.
     reuseExistingServer: false,
@@ -56,8 +59,15 @@ export default defineConfig({
       PGLITE_DATA_DIR: 'memory://',
       REDIS_URL: redisUrl,
       ROLES: 'http,worker,scheduler',
-      LOG_LEVEL: 'warn',
+      // Failing test jobs log at error level by design; E2E_LOG_LEVEL=info shows the server's log.
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'fatal',
       DEMO: 'false',
+      ADMIN_USER: admin.username,
+      ADMIN_PASSWORD: admin.password,
+      // The alerts spec's webhook receiver listens on loopback; evaluation runs every second.
+      ALERTS_ALLOW_PRIVATE_NETWORKS: 'true',
+      ALERTS_EVALUATE_EVERY_MS: '1000',
+      PUBLIC_URL: baseURL,
     },
   },
 });

@@ -24,6 +24,7 @@ import { profile, printProfile } from './support/cpu-profile.js';
 import { latencyRow, percentile, timedGet } from './support/latency.js';
 import { createApp } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
+import { createAlertEngine } from '../apps/api/src/ops/alerts.js';
 
 const QUEUES = 15;
 const TOTAL_JOBS = Number(process.env.BENCH_API_JOBS ?? 1_000_000);
@@ -77,9 +78,10 @@ async function dashboards(url: string, cookie: string): Promise<DashboardLoad> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as DashboardLoad;
 }
 
-type State = 'wait' | 'delayed' | 'completed' | 'failed';
+export type State = 'wait' | 'delayed' | 'completed' | 'failed';
 
-async function load(redis: ReturnType<typeof createRedis>, queue: string, counts: Record<State, number>): Promise<void> {
+/** Writes one queue's jobs under `prefix` (also used by web.bench.ts). */
+export async function load(redis: ReturnType<typeof createRedis>, prefix: string, queue: string, counts: Record<State, number>): Promise<void> {
   const base = `${queuePrefix(prefix, queue)}:${queue}`;
   const now = Date.now();
   const opts = JSON.stringify({ attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400, count: 1000 } });
@@ -139,7 +141,7 @@ export async function run(): Promise<void> {
         delayed: share - Math.round(share * 0.4) - Math.round(share * 0.3) - Math.round(share * 0.2),
       };
       if (i === 0) counts.failed += BIG_FAILED;
-      await load(redis, queue, counts);
+      await load(redis, prefix, queue, counts);
     }
     const loadSeconds = (performance.now() - started) / 1000;
 
@@ -156,7 +158,9 @@ export async function run(): Promise<void> {
 
     // ---- serve -----------------------------------------------------------------------------------
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'bench-password-1', LOG_LEVEL: 'silent' });
-    const app = createApp({ config, runtime, database, logger, version: 'bench' });
+    const alerts = createAlertEngine(config, database.db, logger);
+    alerts.attach(runtime);
+    const app = createApp({ config, runtime, alerts, database, logger, version: 'bench' });
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

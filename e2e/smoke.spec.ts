@@ -6,40 +6,31 @@ function isFontRequest(url: string): boolean {
   return host === 'fonts.googleapis.com' || host === 'fonts.gstatic.com';
 }
 
-test('the start page shows the health and readiness of the live instance', async ({ page, request }) => {
+test('the live instance is healthy and a signed-out visitor lands on the sign-in page without errors', async ({ page, request }) => {
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && !isFontRequest(message.location().url)) {
+    // The shell asks who is signed in first; the API's 401 for a visitor is the expected answer.
+    if (message.type() === 'error' && !isFontRequest(message.location().url) && !message.text().includes('401')) {
       problems.push(`console error: ${message.text()} (${message.location().url})`);
     }
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('requestfailed', (failed) => {
+    // The first page's data is asked for beside the session check; the app cancels it when it sends a
+    // visitor to sign in. A cancellation is not a failure.
+    if (failed.failure()?.errorText === 'net::ERR_ABORTED' && new URL(failed.url()).pathname.startsWith('/api/')) return;
     if (!isFontRequest(failed.url())) problems.push(`request failed: ${failed.url()} ${failed.failure()?.errorText ?? ''}`);
   });
 
-  // What the API itself says, to compare the page against.
   const healthResponse = await request.get('/healthz');
   expect(healthResponse.status()).toBe(200);
-  const health = (await healthResponse.json()) as { status: string; instanceId: string };
-  expect(health.status).toBe('ok');
+  expect(((await healthResponse.json()) as { status: string }).status).toBe('ok');
+  expect((await request.get('/readyz')).status()).toBe(200);
 
   await page.goto('/');
-
   await expect(page).toHaveTitle('Bullpen');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bullpen');
-
-  const healthPanel = page.getByRole('region', { name: 'Health' });
-  await expect(healthPanel.getByTestId('health-status')).toHaveText('ok');
-  await expect(healthPanel.getByTestId('health-instance')).toHaveText(health.instanceId);
-
-  const readinessPanel = page.getByRole('region', { name: 'Readiness' });
-  await expect(readinessPanel.getByTestId('readiness-status')).toHaveText('ready');
-  await expect(readinessPanel.getByTestId('readiness-check-redis')).toHaveText('up');
-  await expect(readinessPanel.getByTestId('readiness-check-postgres')).toHaveText('up');
-
-  await expect(page.getByRole('link', { name: 'Bull Board' })).toHaveAttribute('href', '/board');
-  await expect(page.getByRole('link', { name: 'OpenAPI document' })).toHaveAttribute('href', '/api/v1/openapi.json');
+  await expect(page).toHaveURL(/\/login\?next=%2F$/);
+  await expect(page.getByRole('heading', { name: 'Sign in', level: 1 })).toBeVisible();
 
   expect(problems).toEqual([]);
 });

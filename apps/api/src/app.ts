@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '@bullpen/db';
-import type { JobRuntime } from '@bullpen/jobs';
+import { inAppChannelKey, type AlertEngine, type JobRuntime } from '@bullpen/jobs';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -30,6 +30,7 @@ import { apiRoutes } from './routes/index.js';
 export interface AppContext {
   config: Config;
   runtime: JobRuntime;
+  alerts: AlertEngine;
   database: DatabaseHandle;
   logger: Logger;
   version: string;
@@ -57,7 +58,7 @@ export function createApp(ctx: AppContext): OpsApp {
   app.set('trust proxy', config.TRUST_PROXY);
 
   const audit = new AuditLog(database.db, runtime.instanceId, logger, runtime.masker);
-  const events = new QueueEventStream(runtime, logger, ctx.eventsIntervalMs);
+  const events = new QueueEventStream(runtime, logger, ctx.eventsIntervalMs, inAppChannelKey(config.QUEUE_PREFIX));
   const bootstrap = ensureAdmin(database.db, { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }, logger).catch((err: unknown) => {
     logger.error({ err }, 'could not ensure the admin account; sign-in may fail until PostgreSQL answers');
   });
@@ -66,6 +67,7 @@ export function createApp(ctx: AppContext): OpsApp {
     config,
     sessions: sessionCache,
     runtime,
+    alerts: ctx.alerts,
     database,
     logger,
     audit,

@@ -59,13 +59,36 @@ class MaskedBullMQAdapter extends BullMQAdapter {
   }
 }
 
+// The console's mark (the sidebar's "B" on the accent colour), inline so the board needs no asset route.
+const LOGO = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#3b5bdb"/><text x="16" y="22.5" text-anchor="middle" font-family="system-ui,-apple-system,Segoe UI,sans-serif" font-size="18" font-weight="700" fill="#fff">B</text></svg>',
+)}`;
+
+/**
+ * Bull Board dressed as part of the console: its title, mark and accent colours, and a link back.
+ * Its URLs, for links from the console: `/board/queue/<name>?status=<state>` and `/board/queue/<name>/<jobId>`.
+ */
+export function boardUiConfig(readOnlyMode: boolean) {
+  return {
+    boardTitle: readOnlyMode ? 'Bullpen (read-only)' : 'Bullpen',
+    boardLogo: { path: LOGO, width: 28, height: 28 },
+    favIcon: { default: LOGO, alternative: LOGO },
+    miscLinks: [{ text: 'Back to the console', url: '/' }],
+    hideDocsLink: true,
+    theme: {
+      light: { primary: '#3b5bdb', 'primary-foreground': '#ffffff', ring: '#3b5bdb' },
+      dark: { primary: '#7c93f5', 'primary-foreground': '#0f1318', ring: '#7c93f5' },
+    },
+  };
+}
+
 function buildBoard(deps: OpsDeps, readOnlyMode: boolean): Express {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   const queues = deps.runtime.queueNames.map(
     (name) => new MaskedBullMQAdapter(deps.runtime.queue(name)!, { readOnlyMode, description: deps.runtime.definition(name)?.description ?? '' }, deps.runtime.masker),
   );
-  createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: readOnlyMode ? 'Bullpen (read-only)' : 'Bullpen' } } });
+  createBullBoard({ queues, serverAdapter, options: { uiConfig: boardUiConfig(readOnlyMode) } });
   return serverAdapter.getRouter() as Express;
 }
 
@@ -90,6 +113,22 @@ function capJobsPerPage(req: Request): void {
   if (asked === null || !(Number(asked) > BOARD_MAX_JOBS_PER_PAGE)) return;
   search.set('jobsPerPage', String(BOARD_MAX_JOBS_PER_PAGE));
   req.url = `${req.url.slice(0, q)}?${search.toString()}`;
+}
+
+/** What BullMQ's clean accepts: anything else names a key of another type (a 500 from Redis). */
+const CLEANABLE = new Set(['completed', 'wait', 'waiting', 'active', 'paused', 'prioritized', 'delayed', 'failed']);
+const CLEAN_PATH = /^\/api\/queues\/[^/]+\/clean\/([^/]+)\/?$/;
+
+/**
+ * Input Bull Board answers with a 500, refused first with a 400: a NUL anywhere in the URL (the API's
+ * text() rule; Bull Board's own validation messages split on it and then fail to parse), and a clean
+ * of something that is not a job state.
+ */
+function boardInputFailure(req: Request): string | undefined {
+  if (/%00/i.test(req.url) || req.url.includes('\u0000')) return 'The URL must not contain the NUL character (\\u0000).';
+  const clean = CLEAN_PATH.exec(req.path);
+  if (clean && req.method === 'PUT' && !CLEANABLE.has(clean[1]!)) return `Cannot clean "${clean[1]!.slice(0, 40)}": expected one of ${[...CLEANABLE].join(', ')}.`;
+  return undefined;
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -122,6 +161,8 @@ export function mountBoard(app: Express, deps: OpsDeps, audit: AuditLog, session
       if (!allows(session.role, policy.role)) {
         throw new ApiError(403, 'FORBIDDEN', write ? `This board action needs the ${policy.role} role; you are ${session.role}.` : 'Not allowed.');
       }
+      const invalid = boardInputFailure(req);
+      if (invalid) throw new ApiError(400, 'VALIDATION_FAILED', invalid);
       capJobsPerPage(req);
       if (!write) {
         (allows(session.role, operatorPolicy.role) ? full : readOnly)(req, res, next);

@@ -132,6 +132,14 @@ export const configSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean)),
+  /** The console's address as operators reach it; alerts link into it. Default http://localhost:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' }).optional(),
+  /** Let alert webhooks and SMTP reach loopback and private networks (an on-premise relay). Never link-local/metadata. */
+  ALERTS_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  /** Cadence of the periodic alert evaluation (threshold rules, follow-ups, resolved messages). */
+  ALERTS_EVALUATE_EVERY_MS: milliseconds(30_000),
+  /** Attempts per alert delivery (exponential backoff from 2 s) before it is recorded failed. */
+  ALERT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   INSTANCE_ID: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ., _ and - only').default(`${hostname()}-${process.pid}`),
 });
 
@@ -172,6 +180,11 @@ function redisSettings(env: ParsedEnvironment, problems: string[]): RedisSetting
     };
   }
   return { mode: 'standalone', url: env.REDIS_URL ?? DEFAULT_REDIS_URL, ...common };
+}
+
+/** Where operators reach the console: PUBLIC_URL, or this instance on localhost. */
+export function publicUrl(config: Config): string {
+  return config.PUBLIC_URL ?? `http://localhost:${config.PORT || 3000}`;
 }
 
 export class ConfigError extends Error {

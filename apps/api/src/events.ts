@@ -1,11 +1,14 @@
 // Server-sent events for live dashboards. One poller per process, running only while someone listens,
 // reads the queue statistics (cost grows with the number of queues, not jobs) and sends an event when
-// they change; every listener shares it, so ten open dashboards cost what one does.
+// they change; every listener shares it, so ten open dashboards cost what one does. Alerts for the
+// in-app feed arrive on a Redis pub/sub channel (any instance's delivery job publishes them) and go
+// out at once as `alert` events.
 //
 // States: idle (no listeners, no timer) → polling (a timer chain while listeners exist) → idle when
 // the last one leaves; closed by dispose(), which ends every stream.
 import type { Request, Response } from 'express';
 import type { JobRuntime } from '@bullpen/jobs';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from './http/api-error.js';
 
@@ -20,11 +23,26 @@ export class QueueEventStream {
   private closed = false;
   private inFlight = false;
 
+  private alertSubscriber: Redis | undefined;
+
   constructor(
     private readonly runtime: JobRuntime,
     private readonly log: Logger,
     private readonly intervalMs = 1_000,
+    /** The in-app alert feed's pub/sub channel; its messages are relayed as `alert` events. */
+    private readonly alertChannel?: string,
   ) {}
+
+  /** Subscribes to the alert feed once, on the first listener, for the life of the stream. */
+  private listenForAlerts(): void {
+    if (!this.alertChannel || this.alertSubscriber || this.closed) return;
+    // A subscriber waits out Redis restarts (and resubscribes) instead of failing fast like the producer.
+    const subscriber = this.runtime.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+    this.alertSubscriber = subscriber;
+    subscriber.on('error', (err) => this.log.debug({ err }, 'alert feed subscriber error'));
+    subscriber.on('message', (_channel: string, message: string) => this.broadcast(`event: alert\ndata: ${message}\n\n`));
+    subscriber.subscribe(this.alertChannel).catch((err: unknown) => this.log.warn({ err }, 'could not subscribe to the alert feed'));
+  }
 
   get listeners(): number {
     return this.clients.size;
@@ -45,6 +63,7 @@ export class QueueEventStream {
       if (this.clients.size === 0) this.stop();
     });
     if (!this.timer && !this.inFlight) this.schedule(0);
+    this.listenForAlerts();
   }
 
   private schedule(delay: number): void {
@@ -94,6 +113,7 @@ export class QueueEventStream {
   dispose(): void {
     this.closed = true;
     this.stop();
+    this.alertSubscriber?.disconnect();
     for (const client of this.clients) client.end();
     this.clients.clear();
   }

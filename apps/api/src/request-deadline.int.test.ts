@@ -27,7 +27,7 @@ beforeAll(async () => {
   redisServer = await startRedisServer();
   h = await startHarness({ definitions: testDefinitions, redisUrl: redisServer.url });
   // A second app on the same runtime and database with a short deadline (sessions are shared).
-  app = createApp({ config: { ...h.config, REQUEST_TIMEOUT_MS: TIMEOUT_MS }, runtime: h.runtime, database: h.database, logger: pino({ level: 'silent' }), version: 'test' });
+  app = createApp({ config: { ...h.config, REQUEST_TIMEOUT_MS: TIMEOUT_MS }, runtime: h.runtime, alerts: h.alerts, database: h.database, logger: pino({ level: 'silent' }), version: 'test' });
   admin = createRedis(redisServer.url, 'worker');
 }, 60_000);
 afterAll(async () => {

@@ -90,7 +90,7 @@ describe('queues and jobs', () => {
     expect(idle.paused).toBe(true);
     expect(idle.breaker.state).toBe('closed');
     expect(idle.boardUrl).toBe('/board/queue/ops-idle');
-    expect(idle.completedPerMinute).toHaveLength(15);
+    expect(idle.completedPerMinute).toHaveLength(60);
   });
 
   it('shows one queue, and 404s an unknown one', async () => {

@@ -494,6 +494,18 @@ describe('8. Bull Board is no wider than the API', () => {
     expect(await queue.isPaused()).toBe(false);
   });
 
+  it('input Bull Board would answer with a 500 is a 400: NUL in the URL, a clean of something that is not a job state', async () => {
+    const nul = await request(h.app).get('/board/api/queues?status=%00').set('Cookie', h.as.operator.cookie);
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.code).toBe('VALIDATION_FAILED');
+    // `1` would name job 1's hash, a key of another type.
+    await h.runtime.queue('ops-idle')!.add('keep', { n: 1 });
+    const clean = await boardWrite('put', '/api/queues/ops-idle/clean/1', 'operator').send({});
+    expect(clean.status).toBe(400);
+    expect(clean.body.error.code).toBe('VALIDATION_FAILED');
+    expect((await boardWrite('put', '/api/queues/ops-idle/clean/completed', 'operator').send({})).status).toBe(200);
+  });
+
   it('destructive board actions are for admins only', async () => {
     const idle = h.runtime.queue('ops-idle')!;
     const job = await idle.add('keep', { n: 1 });

@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { migrate, openDatabase, rowsOf, type DatabaseHandle } from '@bullpen/db';
 import { sql } from 'drizzle-orm';
-import { catalog, ConnectionWatch, demoFailureQueues, retiredQueues, SecretMasker, startRuntime, type JobRuntime } from '@bullpen/jobs';
+import { catalog, ConnectionWatch, demoFailureQueues, retiredQueues, seedDemoAlertRules, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createAlertEngine } from './ops/alerts.js';
 import type { Config } from './config.js';
 
 export interface Instance {
@@ -20,7 +21,12 @@ export interface Instance {
 
 export const version = '0.1.0';
 
-export async function startInstance(config: Config, logger: Logger): Promise<Instance> {
+export interface InstanceOptions {
+  /** The job types this instance serves. Default: the catalog. The end-to-end server adds its own test types. */
+  definitions?: readonly AnyJobDefinition[];
+}
+
+export async function startInstance(config: Config, logger: Logger, options: InstanceOptions = {}): Promise<Instance> {
   // Migrations run as the owner; the app then runs as DATABASE_URL's role (bullpen_app on a server).
   if (config.MIGRATION_DATABASE_URL) {
     // Two connections: one holds the migration lock while the other migrates.
@@ -41,19 +47,23 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
     onConnected: () => databaseWatch.recovered(),
   });
   let runtime: JobRuntime | undefined;
+  const alerts = createAlertEngine(config, database.db, logger);
   try {
     if (!config.MIGRATION_DATABASE_URL) await migrate(database);
     if (database.kind === 'postgres' && (await ownsAuditLog(database))) {
       logger.warn('the app connects to PostgreSQL as the owner of audit_log, so it could rewrite the audit history: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a member of bullpen_app (README, "Database roles")');
     }
+    if (config.DEMO) await seedDemoAlertRules(database.db);
     runtime = await startRuntime({
       redis: config.REDIS,
       prefix: config.QUEUE_PREFIX,
-      definitions: catalog,
+      definitions: [...(options.definitions ?? catalog), ...alerts.jobs()],
       retiredQueues,
+      onEvent: alerts.onRuntimeEvent,
       db: database.db,
       logger,
       instanceId: config.INSTANCE_ID,
+      version,
       roles: { worker: config.ROLES.has('worker'), scheduler: config.ROLES.has('scheduler') },
       demo: config.DEMO,
       // Demo: a few poisoned jobs become dead letters, and a 2.5-minute outage from the first minute
@@ -70,6 +80,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
       deadLetterSweepEveryMs: config.DEMO ? 15_000 : 60_000,
       outboxSweepEveryMs: config.DEMO ? 10_000 : 30_000,
     });
+    alerts.attach(runtime);
   } catch (err) {
     await runtime?.close();
     await database.close();
@@ -80,7 +91,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
   let url: string | undefined;
   let app: ReturnType<typeof createApp> | undefined;
   if (config.ROLES.has('http')) {
-    app = createApp({ config, runtime, database, logger, version });
+    app = createApp({ config, runtime, alerts, database, logger, version });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();
@@ -95,6 +106,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Ins
     server?.closeIdleConnections();
     await app?.dispose();
     const result = await runtime.close();
+    await alerts.settle();
     server?.closeAllConnections();
     await serverClosed;
     await database.close();

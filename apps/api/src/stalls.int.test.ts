@@ -5,6 +5,7 @@ import { deadLetters } from '@bullpen/db';
 import { defineJob } from '@bullpen/jobs';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
+import type { Route } from './http/route-table.js';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, waitFor, type Harness } from './test-harness.js';
@@ -49,6 +50,9 @@ describe('stalls in the API', () => {
     }, 20_000, 'the stalled job to complete and its stall to be noted');
     expect(view.stalledCount).toBeGreaterThanOrEqual(1);
     expect(view.timeline.filter((e) => e.event === 'stalled')).toHaveLength(view.stalledCount);
+    // The stall's fields and timeline event are in the declared contract (contract.int.test has no stalled job).
+    const route = (h.app.routes as readonly Route[]).find((r) => r.method === 'get' && r.path === '/queues/:queue/jobs/:id')!;
+    expect(route.response.safeParse(view).error?.issues).toBeUndefined();
     expect(await h.database.db.select().from(deadLetters).where(eq(deadLetters.jobId, job.id!))).toEqual([]);
 
     const counted = `bullpen_job_stalls_total{queue="${spin.queue}"} ${view.stalledCount}`;

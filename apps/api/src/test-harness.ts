@@ -3,12 +3,13 @@
 // that drops the database and deletes the prefix's keys with SCAN.
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
-import { createRedis, SecretMasker, startRuntime, type AnyJobDefinition, type JobRuntime, type RuntimeOptions, type RuntimeRoles } from '@bullpen/jobs';
+import { createRedis, SecretMasker, startRuntime, type AlertEngine, type AnyJobDefinition, type JobRuntime, type RuntimeOptions, type RuntimeRoles } from '@bullpen/jobs';
 import { deleteKeysUnder } from '@bullpen/jobs/testing';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import request from 'supertest';
 import { createApp, type OpsApp } from './app.js';
+import { createAlertEngine } from './ops/alerts.js';
 import { createUser } from './auth/users.js';
 import { loadConfig, type Config } from './config.js';
 import type { OpsRole } from './auth/roles.js';
@@ -23,6 +24,7 @@ export interface Credentials {
 export interface Harness {
   app: OpsApp;
   runtime: JobRuntime;
+  alerts: AlertEngine;
   database: TestDatabase;
   config: Config;
   prefix: string;
@@ -58,6 +60,8 @@ export async function startHarness(options: {
   logger?: Logger;
   /** Runtime options on top of the harness's (e.g. a short lock for stall tests). */
   runtime?: Partial<RuntimeOptions>;
+  /** Run the alert engine's job types (evaluation, delivery) and failure listener on the runtime. */
+  alertJobs?: boolean;
 }): Promise<Harness> {
   const prefix = options.prefix ?? `bpapi-${randomBytes(5).toString('hex')}`;
   const redisUrl = options.redisUrl ?? testRedisUrl;
@@ -66,20 +70,24 @@ export async function startHarness(options: {
   // A cluster or Sentinel set-up comes in through env (REDIS_CLUSTER_NODES, REDIS_SENTINELS), as in production.
   const redisEnv = options.env?.REDIS_CLUSTER_NODES || options.env?.REDIS_SENTINELS ? {} : { REDIS_URL: redisUrl };
   const config = loadConfig({ QUEUE_PREFIX: prefix, ...redisEnv, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', INSTANCE_ID: `test-${prefix}`, ...options.env });
+  const alerts = createAlertEngine(config, database.db, logger);
   const runtime = await startRuntime({
     redis: config.REDIS,
     prefix,
-    definitions: options.definitions,
+    definitions: options.alertJobs ? [...options.definitions, ...alerts.jobs()] : options.definitions,
+    onEvent: options.alertJobs ? alerts.onRuntimeEvent : undefined,
     db: database.db,
     logger,
     instanceId: config.INSTANCE_ID,
+    version: 'test',
     roles: options.roles ?? { worker: false, scheduler: false },
     drainTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
     masker: new SecretMasker({ extraKeys: config.MASK_EXTRA_KEYS }),
     ...options.runtime,
   });
-  const app = createApp({ config, runtime, database, logger, version: 'test', eventsIntervalMs: options.eventsIntervalMs ?? 100 });
+  alerts.attach(runtime);
+  const app = createApp({ config, runtime, alerts, database, logger, version: 'test', eventsIntervalMs: options.eventsIntervalMs ?? 100 });
   await createUser(database.db, { username: 'viewer', password: PASSWORDS.viewer, role: 'viewer' });
   await createUser(database.db, { username: 'operator', password: PASSWORDS.operator, role: 'operator' });
 
@@ -97,6 +105,7 @@ export async function startHarness(options: {
   return {
     app,
     runtime,
+    alerts,
     database,
     config,
     prefix,
@@ -106,6 +115,7 @@ export async function startHarness(options: {
     async close() {
       await app.dispose();
       await runtime.close();
+      await alerts.settle();
       const redis = createRedis(config.REDIS, 'worker');
       try {
         await deleteKeysUnder(redis, prefix);

@@ -21,7 +21,7 @@ describe('migrations', () => {
 
     const serverTables = await rowsOf<{ table_name: string }>(server.db, tablesQuery);
     const embeddedTables = await rowsOf<{ table_name: string }>(embedded.db, tablesQuery);
-    expect(serverTables.map((r) => r.table_name)).toEqual(expect.arrayContaining(['dead_letters', 'outbox', 'tax_bills', 'audit_log']));
+    expect(serverTables.map((r) => r.table_name)).toEqual(expect.arrayContaining(['dead_letters', 'outbox', 'tax_bills', 'audit_log', 'alert_rules', 'alert_channels', 'alert_incidents', 'alert_notifications', 'alert_deliveries']));
     expect(embeddedTables).toEqual(serverTables);
 
     await migrate(server);

@@ -21,6 +21,10 @@ export const QUEUE = {
   deadLetterReconciliation: 'bullpen-dead-letter-reconciliation',
   /** Bullpen's own: relays outbox rows that a crash left between commit and enqueue. */
   outboxRelay: 'bullpen-outbox-relay',
+  /** Bullpen's own: evaluates periodic alert rules, sends follow-ups and resolved messages. */
+  alertEvaluation: 'bullpen-alert-evaluation',
+  /** Bullpen's own: delivers one alert to one channel. */
+  alertDelivery: 'bullpen-alert-delivery',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];

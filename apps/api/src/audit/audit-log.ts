@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditLog, type AuditOutcome, type Database, type OpsRole } from '@bullpen/db';
 import type { SecretMasker } from '@bullpen/jobs';
-import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, like, lte, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ApiError } from '../http/api-error.js';
 
@@ -20,6 +20,8 @@ export interface AuditActor {
 export interface AuditFilter {
   actor?: string | undefined;
   action?: string | undefined;
+  /** Matches targets that start with it (an exact target is its own prefix). */
+  target?: string | undefined;
   outcome?: AuditOutcome | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -85,6 +87,7 @@ export class AuditLog {
     const conditions: SQL[] = [];
     if (filter.actor) conditions.push(eq(auditLog.actor, filter.actor));
     if (filter.action) conditions.push(eq(auditLog.action, filter.action));
+    if (filter.target) conditions.push(like(auditLog.target, `${filter.target.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
     if (filter.outcome) conditions.push(eq(auditLog.outcome, filter.outcome));
     if (filter.from) conditions.push(gte(auditLog.at, filter.from));
     if (filter.to) conditions.push(lte(auditLog.at, filter.to));

@@ -1,6 +1,7 @@
 // The declarative routes table: method, path, who may call it, how it is protected against CSRF, the
-// zod schemas of its inputs, and a handler that takes plain data and returns {status, body}. The
-// Express adapter (mount-routes.ts), the OpenAPI description and the route × role test all read it.
+// zod schemas of its inputs and of its success response, and a handler that takes plain data and
+// returns {status, body}. The Express adapter (mount-routes.ts), the OpenAPI description (and from it
+// the SPA's generated types), the route × role test and the response-contract test all read it.
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Access } from '../auth/roles.js';
@@ -37,6 +38,14 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The JSON body of a success, as it is on the wire (dates are ISO strings). Strict objects, so a
+   * field a handler adds without declaring it fails the contract test instead of reaching the SPA
+   * untyped. For a stream, the data of its events.
+   */
+  response: z.ZodType;
+  /** The success status when it is not 200 (202 for work that continues after the answer). */
+  successStatus?: 201 | 202;
   /** Answers 404 before anything else runs (queue exists? schedule exists?). */
   guard?: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => void | Promise<void>;
   /**

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '@bullpen/db';
-import type { JobRuntime } from '@bullpen/jobs';
+import type { AlertEngine, JobRuntime } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
@@ -12,6 +12,8 @@ import type { WorkerDirectory } from './worker-directory.js';
 export interface OpsDeps {
   config: Config;
   runtime: JobRuntime;
+  /** Alert rules, channels, delivery and test-sends. */
+  alerts: AlertEngine;
   database: DatabaseHandle;
   logger: Logger;
   audit: AuditLog;

@@ -1,5 +1,7 @@
 // Sign-in, sign-out and "who am I". The session cookie is httpOnly and SameSite=Strict, Secure when the
 // request came over TLS (COOKIE_SECURE=auto) and rotated on every sign-in.
+import { opsUsers } from '@bullpen/db';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, type Route } from '../http/route-table.js';
@@ -15,6 +17,13 @@ export function sessionCookie(deps: OpsDeps, value: string, maxAgeSeconds: numbe
   return [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
 }
 
+/** Who is signed in: what the SPA needs to show the right controls and to send state changes. */
+const sessionResponse = z.strictObject({
+  user: z.string(),
+  role: z.enum(['viewer', 'operator', 'admin']),
+  csrfToken: z.string().describe('Send as X-CSRF-Token on every POST'),
+});
+
 export function authRoutes(deps: OpsDeps): Route[] {
   const db = deps.database.db;
   const ttlMs = deps.config.SESSION_TTL_HOURS * 3_600_000;
@@ -26,6 +35,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
       role: 'public',
       // No session yet, so no token: the origin check stands in (login CSRF).
       csrf: 'origin',
+      response: sessionResponse,
       body: z.strictObject({ username: text(64), password: text(1_024) }),
       audit: { action: 'auth.sign-in', target: () => 'session', selfAudited: true },
       // Every attempt leaves one audit row (succeeded, rejected: wrong password, rejected: locked) and
@@ -60,6 +70,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
           await deps.sessions.revokeToken(cookieToken);
         }
         const session = await createSession(db, user.id, ttlMs);
+        await db.update(opsUsers).set({ lastSignInAt: new Date() }).where(eq(opsUsers.id, user.id));
         deps.logger.info({ username: user.username, role: user.role, ip }, 'signed in');
         await record('succeeded', { status: 200 });
         return {
@@ -76,6 +87,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
       role: 'viewer',
       csrf: 'token',
       audit: { action: 'auth.sign-out', target: () => 'session' },
+      response: z.strictObject({ signedOut: z.literal(true) }),
       handler: async ({ cookieToken, tls }) => {
         if (cookieToken) {
           await deleteSessionByToken(db, cookieToken);
@@ -90,6 +102,7 @@ export function authRoutes(deps: OpsDeps): Route[] {
       summary: 'The signed-in user, role and CSRF token',
       role: 'viewer',
       csrf: 'none',
+      response: sessionResponse,
       handler: async ({ session }) => ({
         status: 200,
         body: { user: session!.username, role: session!.role, csrfToken: session!.csrfToken },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
-import { queueName } from './schemas.js';
+import { epochMs, queueName, workerConnection } from './schemas.js';
 
 export function clusterRoutes(deps: OpsDeps): Route[] {
   return [
@@ -11,6 +11,7 @@ export function clusterRoutes(deps: OpsDeps): Route[] {
       summary: 'Worker connections per queue (one cached CLIENT LIST for all queues)',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ workers: z.array(workerConnection) }),
       query: z.strictObject({ queue: queueName.optional() }),
       handler: async ({ query }) => {
         const workers = await deps.workers.workers();
@@ -20,9 +21,25 @@ export function clusterRoutes(deps: OpsDeps): Route[] {
     defineRoute({
       method: 'get',
       path: '/instances',
-      summary: 'Bullpen instances with their roles and heartbeats; `alive` is false once a heartbeat is stale',
+      summary: 'Bullpen instances with their roles, version and heartbeats; `alive` is false once a heartbeat is stale',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({
+        instances: z.array(
+          z.strictObject({
+            instanceId: z.string(),
+            roles: z.strictObject({ worker: z.boolean(), scheduler: z.boolean() }),
+            host: z.string(),
+            pid: z.number().int(),
+            startedAt: epochMs,
+            lastSeenAt: epochMs,
+            queues: z.array(z.string()),
+            version: z.string().nullable(),
+            alive: z.boolean(),
+          }),
+        ),
+        self: z.string(),
+      }),
       handler: async () => ok({ instances: await deps.workers.instances(), self: deps.runtime.instanceId }),
     }),
   ];

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
-import { isoDate, page, pageSize, queueName, text } from './schemas.js';
+import { deadLetterResponse, isoDate, isoTimestamp, page, pageSize, pageOf, queueName, text } from './schemas.js';
 
 /** Most rows one export returns; narrow the filter for more. */
 export const EXPORT_LIMIT = 10_000;
@@ -39,6 +39,12 @@ const selection = z.union([
   }),
 ]);
 type Selection = z.output<typeof selection>;
+/** What a bulk action with `dryRun: true` answers instead of acting. */
+const dryRunResponse = z.strictObject({
+  dryRun: z.literal(true),
+  matching: z.number().int().nonnegative().describe('Dead letters the selection matches now'),
+  willTouch: z.number().int().nonnegative().describe(`How many one call would act on (at most ${MAX_BULK})`),
+});
 const storeSelection = (body: Selection) => ('ids' in body ? { ids: body.ids } : { filter: { ...body.filter, status: undefined } });
 
 export function deadLetterView(letter: DeadLetter, masker: SecretMasker) {
@@ -56,7 +62,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
   /** `dryRun: true`: the count a bulk action would touch, so the console can confirm it; nothing changes. */
   const preview = async (body: Selection) => {
     const matching = await store.count(storeSelection(body));
-    return ok({ dryRun: true, matching, willTouch: Math.min(matching, MAX_BULK) });
+    return ok({ dryRun: true as const, matching, willTouch: Math.min(matching, MAX_BULK) });
   };
   return [
     defineRoute({
@@ -65,6 +71,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Dead letters, newest first, filtered by queue, error text, time, status or fingerprint',
       role: 'viewer',
       csrf: 'none',
+      response: pageOf(deadLetterResponse),
       query: z.strictObject({ ...filterFields, page, pageSize: pageSize() }),
       handler: async ({ query }) => {
         const result = await store.list({ ...toFilter(query), status: query.status ?? 'dead' }, query.page, query.pageSize);
@@ -77,8 +84,22 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Dead letters grouped by error fingerprint and queue, largest group first',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({
+        groups: z.array(z.strictObject({ fingerprint: z.string(), queue: z.string(), count: z.number().int().nonnegative(), firstFailedAt: isoTimestamp, lastFailedAt: isoTimestamp })),
+      }),
       query: filterQuery,
       handler: async ({ query }) => ok({ groups: (await store.groups({ ...toFilter(query), status: query.status ?? 'dead' })).map((g) => ({ ...g, fingerprint: masker.text(g.fingerprint) })) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/dead-letters/count',
+      summary: `How many dead letters replay or discard by this filter would touch now (a dry run; one call acts on at most ${MAX_BULK})`,
+      role: 'viewer',
+      csrf: 'none',
+      query: z.strictObject({ ...filterFields, status: z.literal('dead').optional() }),
+      response: z.strictObject({ count: z.number().int().nonnegative(), perCall: z.number().int().positive() }),
+      // Replay and discard by filter act on dead letters only, whatever status the filter names.
+      handler: async ({ query }) => ok({ count: (await store.list({ ...toFilter(query), status: 'dead' }, 1, 1)).total, perCall: MAX_BULK }),
     }),
     defineRoute({
       method: 'get',
@@ -86,6 +107,13 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: `Every dead letter matching the filter as a JSON download (at most ${EXPORT_LIMIT})`,
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({
+        exportedAt: isoTimestamp,
+        filter: z.record(z.string(), z.unknown()).describe('The filter as given'),
+        total: z.number().int().nonnegative(),
+        truncated: z.boolean(),
+        items: z.array(deadLetterResponse),
+      }),
       query: filterQuery,
       handler: async ({ query }) => {
         const filter = { ...toFilter(query), status: query.status ?? 'dead' };
@@ -110,6 +138,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'One dead letter',
       role: 'viewer',
       csrf: 'none',
+      response: deadLetterResponse,
       params: z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
       handler: async ({ params }) => {
         const letter = await store.get(params.id);
@@ -123,6 +152,13 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Replays dead letters, by ids or by a narrowing filter (at most 1 000 a call), as new jobs on their queues; dryRun: true reports how many it would touch',
       role: 'operator',
       csrf: 'token',
+      response: z.union([
+        z.strictObject({
+          replayed: z.array(z.strictObject({ id: z.number().int(), queue: z.string(), jobId: z.string() })),
+          skipped: z.array(z.number().int()).describe('Selected ids that were not replayable (unknown, already replayed or discarded, or queue unknown)'),
+        }),
+        dryRunResponse,
+      ]),
       body: selection,
       audit: { action: 'dead-letters.replay', target },
       handler: async ({ body }) => {
@@ -140,6 +176,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       summary: 'Marks dead letters discarded, by ids or by a narrowing filter (at most 1 000 a call); dryRun: true reports how many it would touch',
       role: 'operator',
       csrf: 'token',
+      response: z.union([z.strictObject({ discarded: z.array(z.number().int()) }), dryRunResponse]),
       body: selection,
       audit: { action: 'dead-letters.discard', target },
       handler: async ({ body }) => {

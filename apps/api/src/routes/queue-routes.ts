@@ -1,13 +1,29 @@
 // Queues and their jobs: overview, one queue, jobs by state, one job, actions on queues and selections.
 import { JOB_STATES, type QueueStats } from '@bullpen/jobs';
 import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
 import { readJobPage } from '../ops/job-page.js';
 import { jobDetail, jobSummary } from '../ops/job-view.js';
-import { emptyBody, idParams, jobId, jobIdSelection, page, pageSize, queueJobParams, queueParams } from './schemas.js';
+import {
+  emptyBody,
+  epochMs,
+  idParams,
+  jobDetailResponse,
+  jobId,
+  jobIdSelection,
+  jobSummaryResponse,
+  queueSummaryResponse,
+  page,
+  pageSize,
+  queueJobParams,
+  queueParams,
+  selectionResult,
+  workerConnection,
+} from './schemas.js';
 
 /**
  * Jobs one batch of drain/clean/retry touches, and the most batches one request runs. A request also
@@ -38,7 +54,27 @@ export async function breakerSummaries(deps: OpsDeps): Promise<Map<string, Break
   return out;
 }
 
-function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, BreakerSummary>) {
+const backoff = z.strictObject({ type: z.enum(['fixed', 'exponential']), delay: z.number().nonnegative() });
+const scheduleSetting = z.union([z.strictObject({ pattern: z.string(), tz: z.string().optional() }), z.strictObject({ every: z.number().positive() })]);
+
+/** Worker connections per queue, or null when Redis refuses CLIENT LIST (some managed Redis do). */
+async function workerCounts(deps: OpsDeps): Promise<Map<string, number> | null> {
+  try {
+    const counts = new Map<string, number>();
+    for (const w of await deps.workers.workers()) counts.set(w.queue, (counts.get(w.queue) ?? 0) + 1);
+    return counts;
+  } catch (err) {
+    deps.logger.warn({ err }, 'could not list worker connections');
+    return null;
+  }
+}
+
+/** Where Bull Board shows one job: `<board>/queue/<name>/<id>`. */
+export function jobBoardUrl(deps: OpsDeps, queue: string, id: string): string {
+  return `${deps.boardPath}/queue/${encodeURIComponent(queue)}/${encodeURIComponent(id)}`;
+}
+
+function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, BreakerSummary>, workers: Map<string, number> | null) {
   const definition = deps.runtime.definition(stats.queue);
   // Index 0 is the minute in progress; 1 is the last full minute.
   const completed = stats.completedPerMinute[1] ?? 0;
@@ -55,6 +91,7 @@ function describeQueue(deps: OpsDeps, stats: QueueStats, breakers: Map<string, B
     oldestWaitingMs: stats.oldestWaitingMs,
     breaker: breakers.get(stats.queue) ?? { state: 'closed', instances: [] },
     scheduled: Boolean(definition?.schedule ?? definition?.demoSchedule),
+    workerCount: workers ? (workers.get(stats.queue) ?? 0) : null,
     boardUrl: `${deps.boardPath}/queue/${encodeURIComponent(stats.queue)}`,
   };
 }
@@ -132,6 +169,39 @@ async function cleanInBatches(queue: Queue, state: (typeof CLEANABLE)[number], o
   return { removed, complete: false };
 }
 
+/** Most finished jobs one durations answer reads (two ZREVRANGEs and one pipelined HMGET per job). */
+export const MAX_DURATIONS = 500;
+
+async function recentDurations(client: Redis, queue: Queue, limit: number) {
+  const [completed, failed] = await Promise.all([client.zrevrange(queue.keys.completed!, 0, limit - 1), client.zrevrange(queue.keys.failed!, 0, limit - 1)]);
+  const ids = [...completed.map((id) => ({ id, outcome: 'completed' as const })), ...failed.map((id) => ({ id, outcome: 'failed' as const }))];
+  // Only the two timestamps: the job hashes may hold megabytes of data.
+  const pipeline = client.pipeline();
+  for (const { id } of ids) pipeline.hmget(queue.toKey(id), 'processedOn', 'finishedOn');
+  const results = (await pipeline.exec()) ?? [];
+  return ids
+    .map(({ id, outcome }, i) => {
+      const [processedOn, finishedOn] = ((results[i]?.[1] as Array<string | null> | undefined) ?? []).map(Number);
+      return { id, outcome, processedOn: processedOn ?? 0, finishedOn: finishedOn ?? 0 };
+    })
+    .filter((j) => j.processedOn > 0 && j.finishedOn >= j.processedOn)
+    .map((j) => ({ ...j, durationMs: j.finishedOn - j.processedOn }))
+    .sort((a, b) => b.finishedOn - a.finishedOn)
+    .slice(0, limit);
+}
+
+/**
+ * What clean would remove. Completed and failed sets are scored by finish time, so their count by age
+ * is exact; the other states are counted whole (exact when olderThanMs is 0, an upper bound otherwise).
+ */
+async function cleanPreview(client: Redis, queue: Queue, state: (typeof CLEANABLE)[number], olderThanMs: number): Promise<{ count: number; exact: boolean }> {
+  if (state === 'completed' || state === 'failed') {
+    return { count: await client.zcount(queue.keys[state]!, '-inf', Date.now() - olderThanMs), exact: true };
+  }
+  const counts = await queue.getJobCounts(state);
+  return { count: counts[state] ?? 0, exact: olderThanMs === 0 };
+}
+
 /** Moves failed jobs back to waiting, BATCH_SIZE per Redis call, until none is left or time is up. */
 async function retryFailedInBatches(queue: Queue, clock: BatchClock): Promise<{ retried: number; complete: boolean }> {
   const before = await queue.getJobCountByTypes('failed');
@@ -154,9 +224,10 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Every queue: counts per state, throughput and failure rate, oldest waiting age, paused, breaker',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ queues: z.array(queueSummaryResponse), generatedAt: epochMs }),
       handler: async () => {
-        const [stats, breakers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps)]);
-        return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers)), generatedAt: Date.now() });
+        const [stats, breakers, workers] = await Promise.all([deps.runtime.stats(), breakerSummaries(deps), workerCounts(deps)]);
+        return ok({ queues: stats.map((s) => describeQueue(deps, s, breakers, workers)), generatedAt: Date.now() });
       },
     }),
     defineRoute({
@@ -165,13 +236,25 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'One queue, with its type settings and current workers',
       role: 'viewer',
       csrf: 'none',
+      response: queueSummaryResponse.extend({
+        settings: z.strictObject({
+          attempts: z.number().int().positive(),
+          backoff,
+          timeoutMs: z.number().positive(),
+          concurrency: z.number().int().positive(),
+          exclusive: z.boolean(),
+          priority: z.number().int().nullable(),
+          schedule: scheduleSetting.nullable(),
+        }),
+        workers: z.array(workerConnection),
+      }),
       params: queueParams,
       guard: guardQueue,
       handler: async ({ params }) => {
         const [stats, breakers, workers] = await Promise.all([deps.runtime.queueStats(params.queue).then((stats) => stats!), breakerSummaries(deps), deps.workers.workers()]);
         const definition = deps.runtime.definition(params.queue)!;
         return ok({
-          ...describeQueue(deps, stats, breakers),
+          ...describeQueue(deps, stats, breakers, new Map([[params.queue, workers.filter((w) => w.queue === params.queue).length]])),
           settings: {
             attempts: definition.attempts ?? 3,
             backoff: definition.backoff ?? { type: 'exponential', delay: 1_000 },
@@ -191,6 +274,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Jobs of one queue in one state, newest first, one page at a time; `id` finds one job',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ items: z.array(jobSummaryResponse), state: z.enum(LISTABLE), page: z.number().int().positive(), pageSize: z.number().int().positive(), total: z.number().int().nonnegative() }),
       params: queueParams,
       query: z.strictObject({ state: z.enum(LISTABLE).default('failed'), page, pageSize: pageSize(), id: jobId.optional() }),
       guard: guardQueue,
@@ -213,15 +297,58 @@ export function queueRoutes(deps: OpsDeps): Route[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/queues/:queue/durations',
+      summary: `How long the most recent finished jobs ran (completed and failed), newest first, at most ${MAX_DURATIONS}: for charts`,
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      query: z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_DURATIONS).default(200) }),
+      response: z.strictObject({
+        items: z.array(z.strictObject({ id: z.string(), outcome: z.enum(['completed', 'failed']), processedOn: epochMs, finishedOn: epochMs, durationMs: z.number().nonnegative() })),
+      }),
+      guard: guardQueue,
+      handler: async ({ params, query }) => ok({ items: await recentDurations(deps.runtime.redis, queueOf(deps, params.queue), query.limit) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/queues/:queue/drain-preview',
+      summary: 'How many jobs POST drain would remove now (for its confirmation)',
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      query: z.strictObject({ delayed: z.enum(['true', 'false']).default('false') }),
+      response: z.strictObject({ count: z.number().int().nonnegative(), perCall: z.number().int().positive().describe('Most one drain call removes; more needs another call') }),
+      guard: guardQueue,
+      handler: async ({ params, query }) => {
+        const counts = await queueOf(deps, params.queue).getJobCounts('wait', 'prioritized', 'delayed');
+        const count = (counts.wait ?? 0) + (counts.prioritized ?? 0) + (query.delayed === 'true' ? (counts.delayed ?? 0) : 0);
+        return ok({ count, perCall: BATCH_SIZE * MAX_BATCHES });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/queues/:queue/clean-preview',
+      summary: 'How many jobs POST clean would remove now (for its confirmation); `exact` is false when only an upper bound is cheap to know',
+      role: 'viewer',
+      csrf: 'none',
+      params: queueParams,
+      query: z.strictObject({ state: z.enum(CLEANABLE), olderThanMs: z.coerce.number().int().min(0).max(366 * 24 * 3600 * 1000) }),
+      response: z.strictObject({ count: z.number().int().nonnegative(), exact: z.boolean(), perCall: z.number().int().positive() }),
+      guard: guardQueue,
+      handler: async ({ params, query }) => ok({ ...(await cleanPreview(deps.runtime.redis, queueOf(deps, params.queue), query.state, query.olderThanMs)), perCall: BATCH_SIZE * MAX_BATCHES }),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/queues/:queue/jobs/:id',
       summary: 'One job: data, options, attempts, stack traces, logs, progress, result, timeline',
       role: 'viewer',
       csrf: 'none',
+      response: jobDetailResponse,
       params: queueJobParams,
       guard: guardQueue,
       handler: async ({ params }) => {
         const queue = queueOf(deps, params.queue);
-        return ok(await jobDetail(queue, await jobOf(queue, params.id), deps.runtime.masker));
+        return ok({ ...(await jobDetail(queue, await jobOf(queue, params.id), deps.runtime.masker)), boardUrl: jobBoardUrl(deps, params.queue, params.id) });
       },
     }),
     defineRoute({
@@ -230,12 +357,15 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Finds a job by id across every queue (one lookup per queue)',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({ matches: z.array(z.strictObject({ queue: z.string(), job: jobDetailResponse })) }),
       params: idParams,
       handler: async ({ params }) => {
         const found = await Promise.all(deps.runtime.queueNames.map(async (name) => ({ name, job: await deps.runtime.queue(name)!.getJob(params.id) })));
         const hits = found.filter((f) => f.job);
         if (hits.length === 0) throw notFound('JOB_NOT_FOUND', `No job "${params.id}" in any queue.`);
-        return ok({ matches: await Promise.all(hits.map(async (h) => ({ queue: h.name, job: await jobDetail(deps.runtime.queue(h.name)!, h.job as Job, deps.runtime.masker) }))) });
+        return ok({
+          matches: await Promise.all(hits.map(async (h) => ({ queue: h.name, job: { ...(await jobDetail(deps.runtime.queue(h.name)!, h.job as Job, deps.runtime.masker)), boardUrl: jobBoardUrl(deps, h.name, params.id) } }))),
+        });
       },
     }),
     defineRoute({
@@ -244,6 +374,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Pauses a queue: workers everywhere stop taking its jobs',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), paused: z.literal(true) }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,
@@ -259,6 +390,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Resumes a paused queue',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), paused: z.literal(false) }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,
@@ -274,6 +406,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: `Removes waiting jobs (and delayed ones with {delayed: true}) in batches of ${BATCH_SIZE}; complete=false means call again`,
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), removed: z.number().int().nonnegative(), complete: z.boolean() }),
       params: queueParams,
       body: z.strictObject({ delayed: z.boolean().default(false) }).default({ delayed: false }),
       guard: guardQueue,
@@ -299,6 +432,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: `Removes jobs in one state older than olderThanMs, in batches of ${BATCH_SIZE}, at most \`limit\` per call; complete=false means call again`,
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), state: z.enum(CLEANABLE), removed: z.number().int().nonnegative(), complete: z.boolean() }),
       params: queueParams,
       body: z.strictObject({
         state: z.enum(CLEANABLE),
@@ -316,6 +450,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: `Moves failed jobs back to waiting, ${BATCH_SIZE} per Redis call, for up to half the request deadline; complete=false means call again`,
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), retried: z.number().int().nonnegative(), complete: z.boolean().describe('false: time ran out with failed jobs left; call again') }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,
@@ -328,6 +463,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Retries the selected failed jobs',
       role: 'operator',
       csrf: 'token',
+      response: selectionResult,
       params: queueParams,
       body: jobIdSelection,
       guard: guardQueue,
@@ -340,6 +476,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Removes the selected jobs (active jobs, being locked, are refused)',
       role: 'operator',
       csrf: 'token',
+      response: selectionResult,
       params: queueParams,
       body: jobIdSelection,
       guard: guardQueue,
@@ -359,6 +496,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: 'Runs the selected delayed jobs now',
       role: 'operator',
       csrf: 'token',
+      response: selectionResult,
       params: queueParams,
       body: jobIdSelection,
       guard: guardQueue,
@@ -371,6 +509,7 @@ export function queueRoutes(deps: OpsDeps): Route[] {
       summary: "Closes the queue's circuit breaker on every instance",
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ queue: z.string(), breaker: z.literal('closed') }),
       params: queueParams,
       body: emptyBody,
       guard: guardQueue,

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
 import type { OpsDeps } from '../ops/deps.js';
-import { emptyBody, idParams } from './schemas.js';
+import { emptyBody, epochMs, idParams } from './schemas.js';
 
 export function scheduleRoutes(deps: OpsDeps): Route[] {
   // A schedule id is the queue name of a type that has a cadence.
@@ -17,6 +18,25 @@ export function scheduleRoutes(deps: OpsDeps): Route[] {
       summary: 'Job schedulers: pattern or interval, time zone, next and last run, paused',
       role: 'viewer',
       csrf: 'none',
+      response: z.strictObject({
+        schedules: z.array(
+          z.strictObject({
+            id: z.string(),
+            queue: z.string(),
+            description: z.string(),
+            pattern: z.string().nullable(),
+            every: z.number().positive().nullable(),
+            tz: z.string().nullable(),
+            next: epochMs.nullable(),
+            lastRunAt: epochMs.nullable(),
+            lastRun: z
+              .strictObject({ jobId: z.string(), state: z.enum(['completed', 'failed']), finishedAt: epochMs, summary: z.string().nullable(), failedReason: z.string().nullable() })
+              .nullable()
+              .describe('The run that finished last: summary when it completed, failedReason when it failed'),
+            paused: z.boolean(),
+          }),
+        ),
+      }),
       handler: async () => ok({ schedules: await deps.runtime.schedules() }),
     }),
     defineRoute({
@@ -25,6 +45,8 @@ export function scheduleRoutes(deps: OpsDeps): Route[] {
       summary: 'Runs a scheduled type now, outside its cadence',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ id: z.string(), jobId: z.string() }),
+      successStatus: 202,
       params: idParams,
       body: emptyBody,
       guard: guardSchedule,
@@ -40,6 +62,7 @@ export function scheduleRoutes(deps: OpsDeps): Route[] {
       summary: 'Removes the scheduler until resumed; reconciliation at start leaves it paused',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ id: z.string(), paused: z.literal(true) }),
       params: idParams,
       body: emptyBody,
       guard: guardSchedule,
@@ -55,6 +78,7 @@ export function scheduleRoutes(deps: OpsDeps): Route[] {
       summary: 'Restores the scheduler with its current cadence',
       role: 'operator',
       csrf: 'token',
+      response: z.strictObject({ id: z.string(), paused: z.literal(false) }),
       params: idParams,
       body: emptyBody,
       guard: guardSchedule,

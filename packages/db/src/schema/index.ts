@@ -2,3 +2,4 @@
 export * from './runtime.js';
 export * from './world.js';
 export * from './ops.js';
+export * from './alerts.js';

@@ -16,6 +16,7 @@ export const opsUsers = pgTable(
     role: text('role').$type<OpsRole>().notNull(),
     createdAt: tstz('created_at').notNull().default(sql`now()`),
     disabledAt: tstz('disabled_at'),
+    lastSignInAt: tstz('last_sign_in_at'),
   },
   (t) => [uniqueIndex('ops_users_username_uq').on(sql`lower(${t.username})`)],
 );

@@ -24,7 +24,7 @@ import type { Database } from '@bullpen/db';
 import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
-import { serializeError } from '../errors.js';
+import { errorFingerprint, serializeError, type SerializedError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
 import { installClusterClock, localNow, recordRedisTime, syncWithRedis } from './cluster-clock.js';
 import { ClusterState } from './cluster-state.js';
@@ -71,6 +71,8 @@ export interface RuntimeOptions {
   roles: RuntimeRoles;
   /** Names this process in logs, heartbeats and dead letters. Default `hostname-pid`. */
   instanceId?: string | undefined;
+  /** The application's version, shown with the instance in the console. */
+  version?: string | undefined;
   /** Use each type's demo cadence. Default false. */
   demo?: boolean | undefined;
   /** Deliberate failures for the listed queues (demo mode): see failure-injection.ts. */
@@ -102,6 +104,11 @@ export interface RuntimeOptions {
   clockSkewWarnMs?: number | undefined;
   /** Masks secrets in what the runtime stores for people to read (dead-letter errors). Default: built-in patterns only. */
   masker?: SecretMasker | undefined;
+  /**
+   * Told of failures as they happen on this instance (alerting listens here). Called synchronously;
+   * a listener must not throw or block, it only starts its own work.
+   */
+  onEvent?: ((event: RuntimeEvent) => void) | undefined;
   /** Test seams. */
   hooks?: {
     /** Runs after BullMQ marked a job failed for good and before its dead letter is written. */
@@ -125,6 +132,8 @@ export interface ScheduleInfo {
   next: number | null;
   /** When a run of this type last finished (completed or failed), or null. */
   lastRunAt: number | null;
+  /** That run: its job, how it ended, and its summary (completed) or failure reason (failed). */
+  lastRun: { jobId: string; state: 'completed' | 'failed'; finishedAt: number; summary: string | null; failedReason: string | null } | null;
   paused: boolean;
 }
 
@@ -141,7 +150,15 @@ export interface InstanceHeartbeat {
   clockSkewMs?: number | undefined;
   /** True when |clockSkewMs| exceeds the instance's warning threshold. */
   clockSkewed?: boolean | undefined;
+  /** Null for instances that did not say (started without a version, or before heartbeats carried it). */
+  version: string | null;
 }
+
+/** What the runtime tells `onEvent` about: each failed attempt, each dead letter written, each stalled job. */
+export type RuntimeEvent =
+  | { type: 'job-failed'; queue: string; jobId: string; attempt: number; final: boolean; error: SerializedError; at: number }
+  | { type: 'dead-letter'; queue: string; jobId: string; error: SerializedError; fingerprint: string; at: number }
+  | { type: 'stalled'; queue: string; jobId: string; at: number };
 
 export interface CloseResult {
   /** False when active jobs were still running at the drain deadline (they will be recovered as stalled). */
@@ -389,9 +406,15 @@ export class JobRuntime {
         name: this.instanceId,
       });
       worker.on('failed', (job, err) => {
-        if (job?.finishedOn) void this.recordDeadLetter(job, err);
+        if (!job) return;
+        const final = job.finishedOn !== undefined;
+        this.emit({ type: 'job-failed', queue: name, jobId: job.id ?? '', attempt: job.attemptsMade, final, error: serializeError(err), at: Date.now() });
+        if (final) void this.recordDeadLetter(job, err);
       });
-      worker.on('stalled', (jobId) => void this.recordStall(name, jobId));
+      worker.on('stalled', (jobId) => {
+        this.emit({ type: 'stalled', queue: name, jobId, at: Date.now() });
+        void this.recordStall(name, jobId);
+      });
       // Workers report their connections' errors too (BullMQ gives each a blocking connection of its
       // own): an outage is the worker connection's, logged once by its watch, not once per worker.
       worker.on('error', (err) => {
@@ -539,10 +562,23 @@ export class JobRuntime {
     try {
       await this.options.hooks?.beforeDeadLetterWrite?.(job);
       if (await this.deadLetters.record(job, err)) {
+        const error = serializeError(err);
+        this.emit({ type: 'dead-letter', queue: job.queueName, jobId: job.id ?? '', error, fingerprint: errorFingerprint(error), at: Date.now() });
         this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(err) }, 'job is out of attempts: dead letter recorded');
       }
     } catch (writeErr) {
       this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(writeErr) }, 'dead letter write failed; the reconciler will record it');
+    }
+  }
+
+  private emit(event: RuntimeEvent): void {
+    // Listeners carry errors off this instance (alerts to Slack, webhooks, mail, the in-app feed): the
+    // one masker first, as for every other surface. The dead letter's fingerprint is kept as stored.
+    const told = 'error' in event ? { ...event, error: this.masker.value(event.error) as SerializedError } : event;
+    try {
+      this.options.onEvent?.(told);
+    } catch (err) {
+      this.log.error({ err: serializeError(err), event: event.type }, 'runtime event listener threw');
     }
   }
 
@@ -577,6 +613,7 @@ export class JobRuntime {
       queues: this.options.roles.worker ? [...this.definitions.keys()] : [],
       clockSkewMs: this.clockSkewMs,
       clockSkewed: this.clockSkewMs !== undefined && Math.abs(this.clockSkewMs) > threshold,
+      version: this.options.version ?? null,
     };
     try {
       const before = localNow();
@@ -676,6 +713,12 @@ export class JobRuntime {
   async instances(): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
     const live = await this.cluster.heartbeats<InstanceHeartbeat>();
     return live.map((h) => ({ ...h, alive: true })).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  async instances(now = Date.now()): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
+    const all = await this.redis.hgetall(this.keys.instances);
+    return Object.values(all)
+      .map((v) => JSON.parse(v) as InstanceHeartbeat)
+      .map((h) => ({ ...h, version: h.version ?? null, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
+      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
   /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
@@ -755,6 +798,10 @@ export class JobRuntime {
         this.redis.zrevrange(queue.keys.failed!, 0, 0, 'WITHSCORES'),
       ]);
       const last = Math.max(Number(lastCompleted[1] ?? 0), Number(lastFailed[1] ?? 0));
+      const lastState = last === 0 ? null : Number(lastCompleted[1] ?? 0) === last ? ('completed' as const) : ('failed' as const);
+      const lastJobId = lastState === 'completed' ? lastCompleted[0]! : lastState === 'failed' ? lastFailed[0]! : null;
+      // Two fields of the job hash, not the job: its data may be large.
+      const [returnvalue, failedReason] = lastJobId ? await this.redis.hmget(queue.toKey(lastJobId), 'returnvalue', 'failedReason') : [null, null];
       out.push({
         id: name,
         queue: name,
@@ -764,6 +811,10 @@ export class JobRuntime {
         tz: 'pattern' in schedule ? (schedule.tz ?? 'UTC') : null,
         next: scheduler?.next ?? null,
         lastRunAt: last > 0 ? last : null,
+        lastRun:
+          lastState && lastJobId
+            ? { jobId: lastJobId, state: lastState, finishedAt: last, summary: lastState === 'completed' ? summaryOf(returnvalue ?? null) : null, failedReason: lastState === 'failed' ? (failedReason ?? null) : null }
+            : null,
         paused: paused.has(name),
       });
     }
@@ -856,6 +907,17 @@ export class JobRuntime {
     this.subscriber?.disconnect();
     this.workerRedis?.disconnect();
     this.redis.disconnect();
+  }
+}
+
+/** The summary line of a stored job result (JSON of JobResult), or null when there is none. */
+function summaryOf(returnvalue: string | null): string | null {
+  if (!returnvalue) return null;
+  try {
+    const summary = (JSON.parse(returnvalue) as { summary?: unknown } | null)?.summary;
+    return typeof summary === 'string' ? summary : null;
+  } catch {
+    return null;
   }
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
 import { redisUrl, useWorkerRuntime, waitFor } from '../../test/support.js';
-import { JOB_STATES } from './stats.js';
+import { JOB_STATES, METRIC_MINUTES } from './stats.js';
 
 
 const counted = defineJob({
@@ -41,7 +41,7 @@ describe('queue statistics', () => {
     expect(countedStats.counts).toMatchObject({ completed: 3, failed: 2, active: 0, waiting: 0, delayed: 0 });
     expect(countedStats.completedPerMinute.reduce((a, b) => a + b, 0)).toBe(3);
     expect(countedStats.failedPerMinute.reduce((a, b) => a + b, 0)).toBe(2);
-    expect(countedStats.completedPerMinute).toHaveLength(15);
+    expect(countedStats.completedPerMinute).toHaveLength(METRIC_MINUTES);
     expect(countedStats.oldestWaitingMs).toBeNull();
 
     // The same figures BullMQ's own (per-queue, scripted) calls give.

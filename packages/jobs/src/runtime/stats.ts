@@ -21,8 +21,8 @@ export interface QueueStats {
   oldestWaitingMs: number | null;
 }
 
-/** Minutes of per-minute metrics returned. */
-export const METRIC_MINUTES = 15;
+/** Minutes of per-minute metrics returned: the last hour, what the overview's sparklines show. */
+export const METRIC_MINUTES = 60;
 
 /** Where BullMQ keeps each state: lists for waiting and active, sorted sets for the rest. */
 const STATE_KEYS: Record<JobState, { key: string; list: boolean }> = {
