@@ -58,7 +58,7 @@ export function createApp(ctx: AppContext): OpsApp {
   app.set('trust proxy', config.TRUST_PROXY);
 
   const audit = new AuditLog(database.db, runtime.instanceId, logger, runtime.masker);
-  const events = new QueueEventStream(runtime, logger, ctx.eventsIntervalMs, inAppChannelKey(config.QUEUE_PREFIX));
+  const events = new QueueEventStream(runtime, logger, ctx.eventsIntervalMs, { channel: inAppChannelKey(config.QUEUE_PREFIX), redis: config.REDIS });
   const bootstrap = ensureAdmin(database.db, { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }, logger).catch((err: unknown) => {
     logger.error({ err }, 'could not ensure the admin account; sign-in may fail until PostgreSQL answers');
   });

@@ -7,8 +7,7 @@
 // States: idle (no listeners, no timer) → polling (a timer chain while listeners exist) → idle when
 // the last one leaves; closed by dispose(), which ends every stream.
 import type { Request, Response } from 'express';
-import type { JobRuntime } from '@bullpen/jobs';
-import type { Redis } from 'ioredis';
+import { createRedis, type JobRuntime, type RedisClient, type RedisTarget } from '@bullpen/jobs';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from './http/api-error.js';
 
@@ -23,25 +22,25 @@ export class QueueEventStream {
   private closed = false;
   private inFlight = false;
 
-  private alertSubscriber: Redis | undefined;
+  private alertSubscriber: RedisClient | undefined;
 
   constructor(
     private readonly runtime: JobRuntime,
     private readonly log: Logger,
     private readonly intervalMs = 1_000,
-    /** The in-app alert feed's pub/sub channel; its messages are relayed as `alert` events. */
-    private readonly alertChannel?: string,
+    /** The in-app alert feed: its pub/sub channel, whose messages are relayed as `alert` events, and where Redis is. */
+    private readonly alertFeed?: { channel: string; redis: RedisTarget },
   ) {}
 
   /** Subscribes to the alert feed once, on the first listener, for the life of the stream. */
   private listenForAlerts(): void {
-    if (!this.alertChannel || this.alertSubscriber || this.closed) return;
-    // A subscriber waits out Redis restarts (and resubscribes) instead of failing fast like the producer.
-    const subscriber = this.runtime.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+    if (!this.alertFeed || this.alertSubscriber || this.closed) return;
+    // A worker-kind connection waits out Redis restarts (and resubscribes) instead of failing fast like the producer.
+    const subscriber = createRedis(this.alertFeed.redis, 'worker');
     this.alertSubscriber = subscriber;
     subscriber.on('error', (err) => this.log.debug({ err }, 'alert feed subscriber error'));
     subscriber.on('message', (_channel: string, message: string) => this.broadcast(`event: alert\ndata: ${message}\n\n`));
-    subscriber.subscribe(this.alertChannel).catch((err: unknown) => this.log.warn({ err }, 'could not subscribe to the alert feed'));
+    subscriber.subscribe(this.alertFeed.channel).catch((err: unknown) => this.log.warn({ err }, 'could not subscribe to the alert feed'));
   }
 
   get listeners(): number {

@@ -15,6 +15,8 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
 export interface Account {
+  /** Internal; not shown by the API (session revocation needs it). */
+  id: number;
   username: string;
   role: OpsRole;
   createdAt: Date;
@@ -22,7 +24,7 @@ export interface Account {
   lastSignInAt: Date | null;
 }
 
-const accountColumns = { username: opsUsers.username, role: opsUsers.role, createdAt: opsUsers.createdAt, disabledAt: opsUsers.disabledAt, lastSignInAt: opsUsers.lastSignInAt };
+const accountColumns = { id: opsUsers.id, username: opsUsers.username, role: opsUsers.role, createdAt: opsUsers.createdAt, disabledAt: opsUsers.disabledAt, lastSignInAt: opsUsers.lastSignInAt };
 
 /** Why a password is refused, or undefined. Length is what matters; a few obvious choices are refused too. */
 export function passwordProblem(password: string, username: string): string | undefined {

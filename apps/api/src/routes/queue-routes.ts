@@ -1,7 +1,6 @@
 // Queues and their jobs: overview, one queue, jobs by state, one job, actions on queues and selections.
-import { JOB_STATES, type QueueStats } from '@bullpen/jobs';
+import { JOB_STATES, type QueueStats, type RedisClient } from '@bullpen/jobs';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { notFound } from '../http/api-error.js';
 import { defineRoute, ok, type Route } from '../http/route-table.js';
@@ -172,7 +171,7 @@ async function cleanInBatches(queue: Queue, state: (typeof CLEANABLE)[number], o
 /** Most finished jobs one durations answer reads (two ZREVRANGEs and one pipelined HMGET per job). */
 export const MAX_DURATIONS = 500;
 
-async function recentDurations(client: Redis, queue: Queue, limit: number) {
+async function recentDurations(client: RedisClient, queue: Queue, limit: number) {
   const [completed, failed] = await Promise.all([client.zrevrange(queue.keys.completed!, 0, limit - 1), client.zrevrange(queue.keys.failed!, 0, limit - 1)]);
   const ids = [...completed.map((id) => ({ id, outcome: 'completed' as const })), ...failed.map((id) => ({ id, outcome: 'failed' as const }))];
   // Only the two timestamps: the job hashes may hold megabytes of data.
@@ -194,7 +193,7 @@ async function recentDurations(client: Redis, queue: Queue, limit: number) {
  * What clean would remove. Completed and failed sets are scored by finish time, so their count by age
  * is exact; the other states are counted whole (exact when olderThanMs is 0, an upper bound otherwise).
  */
-async function cleanPreview(client: Redis, queue: Queue, state: (typeof CLEANABLE)[number], olderThanMs: number): Promise<{ count: number; exact: boolean }> {
+async function cleanPreview(client: RedisClient, queue: Queue, state: (typeof CLEANABLE)[number], olderThanMs: number): Promise<{ count: number; exact: boolean }> {
   if (state === 'completed' || state === 'failed') {
     return { count: await client.zcount(queue.keys[state]!, '-inf', Date.now() - olderThanMs), exact: true };
   }

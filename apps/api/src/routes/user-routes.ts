@@ -28,6 +28,11 @@ export function userRoutes(deps: OpsDeps): Route[] {
   const db = deps.database.db;
   const target = ({ params }: { params: { username: string } }) => `user:${params.username}`;
   const one = z.strictObject({ user: accountResponse });
+  // The database has changed; now end the user's cached sessions on every instance (session-cache.ts).
+  const revoked = async (account: Account) => {
+    await deps.sessions.revokeUser(account.id);
+    return account;
+  };
   return [
     defineRoute({
       method: 'get',
@@ -60,7 +65,7 @@ export function userRoutes(deps: OpsDeps): Route[] {
       body: z.strictObject({ role }),
       response: one,
       audit: { action: 'user.set-role', target },
-      handler: async ({ params, body }) => ok({ user: view(await setRole(db, params.username, body.role)) }),
+      handler: async ({ params, body }) => ok({ user: view(await revoked(await setRole(db, params.username, body.role))) }),
     }),
     defineRoute({
       method: 'post',
@@ -72,7 +77,7 @@ export function userRoutes(deps: OpsDeps): Route[] {
       body: z.strictObject({ password }),
       response: one,
       audit: { action: 'user.reset-password', target },
-      handler: async ({ params, body }) => ok({ user: view(await resetPassword(db, params.username, body.password)) }),
+      handler: async ({ params, body }) => ok({ user: view(await revoked(await resetPassword(db, params.username, body.password))) }),
     }),
     defineRoute({
       method: 'post',
@@ -87,7 +92,7 @@ export function userRoutes(deps: OpsDeps): Route[] {
       handler: async ({ params, session }) => {
         // Locking yourself out by a slip of the mouse helps nobody; another admin can do it.
         if (session && session.username.toLowerCase() === params.username.toLowerCase()) throw new ApiError(409, 'SELF_DISABLE', 'You cannot disable your own account; ask another admin.');
-        return ok({ user: view(await disableAccount(db, params.username)) });
+        return ok({ user: view(await revoked(await disableAccount(db, params.username))) });
       },
     }),
     defineRoute({

@@ -22,7 +22,7 @@
 import { alertChannels, alertDeliveries, alertIncidents, alertNotifications, alertRules, deadLetters, type Database } from '@bullpen/db';
 import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../runtime/connection.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { defineJob, type AnyJobDefinition } from '../definition.js';
@@ -39,7 +39,7 @@ import { OutboundRequestError, OutboundUrlError, type OutboundPolicy } from './o
 /** What the engine reads from the runtime. JobRuntime has all of it. */
 export interface AlertSource {
   readonly queueNames: string[];
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   stats(names?: readonly string[]): Promise<QueueStats[]>;
   clusterBreakerStates(): Promise<Array<BreakerSnapshot & { instanceId: string; at: number }>>;
   schedules(): Promise<ScheduleInfo[]>;

@@ -712,13 +712,7 @@ export class JobRuntime {
    */
   async instances(): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
     const live = await this.cluster.heartbeats<InstanceHeartbeat>();
-    return live.map((h) => ({ ...h, alive: true })).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
-  async instances(now = Date.now()): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
-    const all = await this.redis.hgetall(this.keys.instances);
-    return Object.values(all)
-      .map((v) => JSON.parse(v) as InstanceHeartbeat)
-      .map((h) => ({ ...h, version: h.version ?? null, alive: now - h.lastSeenAt < HEARTBEAT_STALE_MS }))
-      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    return live.map((h) => ({ ...h, version: h.version ?? null, alive: true })).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
   /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
