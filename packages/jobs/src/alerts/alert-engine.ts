@@ -44,6 +44,8 @@ export interface AlertSource {
   clusterBreakerStates(): Promise<Array<BreakerSnapshot & { instanceId: string; at: number }>>;
   schedules(): Promise<ScheduleInfo[]>;
   instances(now?: number): Promise<Array<InstanceHeartbeat & { alive: boolean }>>;
+  /** Instances that went silent recently: live ones list only the living. */
+  lostInstances(): Promise<Array<InstanceHeartbeat & { lostAt: number }>>;
   relayOutbox(): Promise<number>;
 }
 
@@ -522,7 +524,9 @@ export class AlertEngine {
       }
       case 'heartbeat-lost': {
         const { afterMs } = this.params(rule, 'heartbeat-lost');
-        for (const instance of await snapshot.instances()) {
+        // Live instances silent for longer than the rule allows, and instances the cluster state has
+        // already given up on (they are no longer listed as live: cluster-state.ts).
+        for (const instance of [...(await snapshot.instances()), ...(await snapshot.lostInstances())]) {
           const silentFor = now - instance.lastSeenAt;
           if (silentFor <= afterMs) continue;
           out.push({
@@ -806,6 +810,9 @@ class SnapshotReader {
   }
   instances() {
     return this.once('instances', () => this.source.instances(this.now));
+  }
+  lostInstances() {
+    return this.once('lostInstances', () => this.source.lostInstances());
   }
 }
 

@@ -3,8 +3,9 @@
  *
  * An entry lives while its instance heartbeats. States: live (seen within `staleMs` by Redis' clock)
  * → dead (silent longer: readers no longer list it) → deleted (the next heartbeat of any instance
- * removes the dead instance's heartbeat and breaker entries). A graceful shutdown deletes its own
- * entries at once. Times are Redis' (`TIME` inside the scripts), so a machine's wrong clock neither
+ * removes the dead instance's heartbeat and breaker entries, and records it as lost for an hour, so
+ * that alerting can say an instance died) → forgotten (the hour has passed, or it heartbeats again).
+ * A graceful shutdown deletes its own entries at once and is not recorded as lost. Times are Redis' (`TIME` inside the scripts), so a machine's wrong clock neither
  * keeps a dead instance alive nor buries a live one.
  */
 import type { RedisClient } from './connection.js';
@@ -13,7 +14,8 @@ import type { BullpenKeys } from './keys.js';
 
 /**
  * One heartbeat, atomic: records the instance as seen now, expires every instance not seen for
- * ARGV[3] ms, and deletes breaker entries of instances without a heartbeat. Breaker fields are
+ * ARGV[3] ms (recording it in the lost hash KEYS[4]), forgets lost entries older than ARGV[4] ms,
+ * and deletes breaker entries of instances without a heartbeat. Breaker fields are
  * `queue|instanceId`; queue names never contain `|` (they are the QUEUE constants). Returns Redis' ms.
  */
 const BEAT_SCRIPT = `
@@ -21,9 +23,18 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))) do
+  local heartbeat = redis.call('HGET', KEYS[1], id)
+  if heartbeat then
+    redis.call('HSET', KEYS[4], id, cjson.encode({ heartbeat = heartbeat, lastSeenAt = tonumber(redis.call('ZSCORE', KEYS[2], id)), lostAt = now }))
+  end
   redis.call('HDEL', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
+end
+local lost = redis.call('HGETALL', KEYS[4])
+for i = 1, #lost, 2 do
+  if now - cjson.decode(lost[i + 1]).lostAt > tonumber(ARGV[4]) then redis.call('HDEL', KEYS[4], lost[i]) end
 end
 for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
   local id = string.match(field, '^[^|]*|(.*)$')
@@ -39,6 +50,9 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[1]), '+inf', 'WI
 
 export type PublishedBreaker = BreakerSnapshot & { instanceId: string; at: number };
 
+/** How long an instance that went silent is remembered as lost. */
+export const LOST_INSTANCE_MEMORY_MS = 3_600_000;
+
 export class ClusterState {
   constructor(
     private readonly redis: RedisClient,
@@ -49,8 +63,20 @@ export class ClusterState {
 
   /** Publishes a heartbeat and expires dead instances. Returns Redis' time (ms) of the beat. */
   async beat(instanceId: string, heartbeat: object): Promise<number> {
-    const { instances, instancesSeen, breakers } = this.keys;
-    return (await this.redis.eval(BEAT_SCRIPT, 3, instances, instancesSeen, breakers, instanceId, JSON.stringify(heartbeat), String(this.staleMs))) as number;
+    const { instances, instancesSeen, breakers, instancesLost } = this.keys;
+    return (await this.redis.eval(
+      BEAT_SCRIPT, 4, instances, instancesSeen, breakers, instancesLost,
+      instanceId, JSON.stringify(heartbeat), String(this.staleMs), String(LOST_INSTANCE_MEMORY_MS),
+    )) as number;
+  }
+
+  /** Instances that went silent (not those that stopped gracefully) within the last hour, newest loss first. */
+  async lost<T extends { instanceId: string }>(): Promise<Array<T & { lastSeenAt: number; lostAt: number }>> {
+    const all = await this.redis.hgetall(this.keys.instancesLost);
+    return Object.values(all)
+      .map((value) => JSON.parse(value) as { heartbeat: string; lastSeenAt: number; lostAt: number })
+      .map(({ heartbeat, lastSeenAt, lostAt }) => ({ ...(JSON.parse(heartbeat) as T), lastSeenAt, lostAt }))
+      .sort((a, b) => b.lostAt - a.lostAt);
   }
 
   /** Live instances: id → last seen (Redis ms). */

@@ -30,6 +30,8 @@ export function bullpenKeys(prefix: string) {
     instances: `${base}:instances`,
     /** Sorted set instanceId → last heartbeat in Redis time (ms); drives expiry of the two hashes here. */
     instancesSeen: `${base}:instances-seen`,
+    /** Hash instanceId → JSON {heartbeat, lastSeenAt, lostAt} of instances that went silent (not those that said farewell), kept for an hour. */
+    instancesLost: `${base}:instances-lost`,
     /** Hash `${queue}|${instanceId}` → JSON breaker snapshot. */
     breakers: `${base}:breakers`,
     /** Hash queue → jobs put back in their queue as stalled (their lock lapsed), all instances together. */

@@ -715,6 +715,12 @@ export class JobRuntime {
     return live.map((h) => ({ ...h, version: h.version ?? null, alive: true })).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
+  /** Instances that went silent within the last hour (SIGKILL, a lost machine), not those that stopped gracefully. */
+  async lostInstances(): Promise<Array<InstanceHeartbeat & { lostAt: number }>> {
+    const lost = await this.cluster.lost<InstanceHeartbeat>();
+    return lost.map((h) => ({ ...h, version: h.version ?? null }));
+  }
+
   /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
   reconcileDeadLetters(): Promise<number> {
     return this.deadLetters.reconcile([...this.queues.values()], this.redis, this.keys);
