@@ -698,6 +698,10 @@ export class AlertEngine {
         timeoutMs: Math.max(30_000, every),
         input: z.object({}).loose(),
         process: async () => {
+          // An instance starts its workers before it attaches the engine to the runtime (server.ts): a run
+          // landing in between has nothing to read yet. With one attempt, throwing would make a dead
+          // letter at every start; the next run, `every` ms later, does the work.
+          if (!this.source) return { status: 'skipped', summary: 'the instance is still starting; the next run evaluates' };
           const { observed, followUps, resolved } = await this.evaluate();
           return { summary: `${observed} observations, ${followUps} follow-ups, ${resolved} resolved`, counts: { observed, followUps, resolved } };
         },
