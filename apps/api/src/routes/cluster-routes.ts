@@ -35,6 +35,10 @@ export function clusterRoutes(deps: OpsDeps): Route[] {
             lastSeenAt: epochMs,
             queues: z.array(z.string()),
             version: z.string().nullable(),
+            /** This instance's clock minus Redis', in ms at its last heartbeat (positive: ahead). */
+            clockSkewMs: z.number().optional(),
+            /** The skew exceeds the instance's warning threshold (2 s by default). */
+            clockSkewed: z.boolean().optional(),
             alive: z.boolean(),
           }),
         ),

@@ -157,8 +157,10 @@ export const deadLetterResponse = z.strictObject({
   finishedOn: epochMs,
   failedAt: isoTimestamp,
   recordedBy: z.string(),
-  status: z.enum(['dead', 'replayed', 'discarded']),
+  /** `retried`: the failed job itself ran again (API, Bull Board); its letter can no longer be replayed. */
+  status: z.enum(['dead', 'replayed', 'retried', 'discarded']),
   replayedAt: isoTimestamp.nullable(),
+  retriedAt: isoTimestamp.nullable(),
   replayJobId: z.string().nullable(),
   discardedAt: isoTimestamp.nullable(),
   createdAt: isoTimestamp,

@@ -1044,8 +1044,9 @@ export interface components {
             failedAt: string;
             recordedBy: string;
             /** @enum {string} */
-            status: "dead" | "replayed" | "discarded";
+            status: "dead" | "replayed" | "retried" | "discarded";
             replayedAt: string | null;
+            retriedAt: string | null;
             replayJobId: string | null;
             discardedAt: string | null;
             /** Format: date-time */
@@ -1451,6 +1452,8 @@ export interface components {
                 lastSeenAt: number;
                 queues: string[];
                 version: string | null;
+                clockSkewMs?: number;
+                clockSkewed?: boolean;
                 alive: boolean;
             }[];
             self: string;
@@ -3180,7 +3183,7 @@ export interface operations {
                 q?: string;
                 from?: unknown;
                 to?: unknown;
-                status?: "dead" | "replayed" | "discarded";
+                status?: "dead" | "replayed" | "retried" | "discarded";
                 fingerprint?: string;
                 page?: number;
                 pageSize?: number;
@@ -3245,7 +3248,7 @@ export interface operations {
                 q?: string;
                 from?: unknown;
                 to?: unknown;
-                status?: "dead" | "replayed" | "discarded";
+                status?: "dead" | "replayed" | "retried" | "discarded";
                 fingerprint?: string;
             };
             header?: never;
@@ -3371,7 +3374,7 @@ export interface operations {
                 q?: string;
                 from?: unknown;
                 to?: unknown;
-                status?: "dead" | "replayed" | "discarded";
+                status?: "dead" | "replayed" | "retried" | "discarded";
                 fingerprint?: string;
             };
             header?: never;

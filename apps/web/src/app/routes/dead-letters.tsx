@@ -8,7 +8,7 @@ import { shellRoute } from '../route-root';
 const instant = z.iso.datetime({ offset: true }).optional().catch(undefined);
 
 export const deadLettersSearch = z.object({
-  status: z.enum(['dead', 'replayed', 'discarded']).optional().catch(undefined),
+  status: z.enum(['dead', 'replayed', 'retried', 'discarded']).optional().catch(undefined),
   queue: z.string().min(1).max(200).optional().catch(undefined),
   q: z.string().min(1).max(200).optional().catch(undefined),
   group: z.string().min(1).max(300).optional().catch(undefined),

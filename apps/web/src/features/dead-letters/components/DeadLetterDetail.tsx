@@ -27,6 +27,8 @@ function ErrorChain({ error, depth = 0 }: { error: SerializedError; depth?: numb
 
 export function statusBadge(letter: DeadLetter) {
   if (letter.status === 'replayed') return <StateBadge state="completed" label="Replayed" />;
+  // The failed job itself ran again (retried from the queue or Bull Board): the letter is settled.
+  if (letter.status === 'retried') return <StateBadge state="completed" label="Retried" />;
   if (letter.status === 'discarded') return <StateBadge state="waiting" label="Discarded" />;
   return <StateBadge state="failed" label="Dead" />;
 }

@@ -35,6 +35,7 @@ const route = getRouteApi('/_shell/dead-letters');
 const STATUS_TABS: Array<{ status: DeadLetterStatus; label: string }> = [
   { status: 'dead', label: 'Dead' },
   { status: 'replayed', label: 'Replayed' },
+  { status: 'retried', label: 'Retried' },
   { status: 'discarded', label: 'Discarded' },
 ];
 
