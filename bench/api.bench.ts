@@ -80,6 +80,14 @@ async function dashboards(url: string, cookie: string): Promise<DashboardLoad> {
 
 export type State = 'wait' | 'delayed' | 'completed' | 'failed';
 
+/** One queue's share of jobs in the benches' mix: 40% completed, 30% failed, 20% waiting, the rest delayed. */
+export function mixedCounts(share: number): Record<State, number> {
+  const completed = Math.round(share * 0.4);
+  const failed = Math.round(share * 0.3);
+  const wait = Math.round(share * 0.2);
+  return { completed, failed, wait, delayed: share - completed - failed - wait };
+}
+
 /** Writes one queue's jobs under `prefix` (also used by web.bench.ts). */
 export async function load(redis: ReturnType<typeof createRedis>, prefix: string, queue: string, counts: Record<State, number>): Promise<void> {
   const base = `${queuePrefix(prefix, queue)}:${queue}`;
@@ -134,12 +142,7 @@ export async function run(): Promise<void> {
     const perQueue = Math.floor(rest / QUEUES);
     for (const [i, queue] of names.entries()) {
       const share = i === QUEUES - 1 ? rest - perQueue * (QUEUES - 1) : perQueue;
-      const counts: Record<State, number> = {
-        completed: Math.round(share * 0.4),
-        failed: Math.round(share * 0.3),
-        wait: Math.round(share * 0.2),
-        delayed: share - Math.round(share * 0.4) - Math.round(share * 0.3) - Math.round(share * 0.2),
-      };
+      const counts = mixedCounts(share);
       if (i === 0) counts.failed += BIG_FAILED;
       await load(redis, prefix, queue, counts);
     }

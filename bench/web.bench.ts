@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { createApp, webDist } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
 import { createAlertEngine } from '../apps/api/src/ops/alerts.js';
-import { load, type State } from './api.bench.js';
+import { load, mixedCounts } from './api.bench.js';
 
 const QUEUES = 15;
 const TOTAL_JOBS = Number(process.env.BENCH_WEB_JOBS ?? 1_000_000);
@@ -74,12 +74,7 @@ export async function run(): Promise<void> {
     const perQueue = Math.floor(TOTAL_JOBS / QUEUES);
     for (const [i, queue] of names.entries()) {
       const share = i === QUEUES - 1 ? TOTAL_JOBS - perQueue * (QUEUES - 1) : perQueue;
-      const counts: Record<State, number> = {
-        completed: Math.round(share * 0.4),
-        failed: Math.round(share * 0.3),
-        wait: Math.round(share * 0.2),
-        delayed: share - Math.round(share * 0.4) - Math.round(share * 0.3) - Math.round(share * 0.2),
-      };
+      const counts = mixedCounts(share);
       await load(redis, prefix, queue, counts);
     }
     const definitions = names.map((queue) =>
