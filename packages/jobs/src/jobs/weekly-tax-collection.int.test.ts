@@ -55,7 +55,7 @@ describe('weekly tax collection on a PostgreSQL server', () => {
     await snapshotBalances(db.db);
     const scheduledAt = NOW;
     const { period } = isoWeek(scheduledAt);
-    const input = { batchSize: 250 };
+    const input = { batchSize: 50 };
 
     const doomed = spawnFixture('run-job.ts', [db.url, QUEUE.weeklyTaxCollection, JSON.stringify(input), scheduledAt.toISOString()]);
     children.push(doomed);
@@ -120,15 +120,16 @@ describe('weekly tax collection on PGlite', () => {
         return Reflect.get(target, key, receiver) as unknown;
       },
     });
-    await expect(runJob(weeklyTaxCollection, { batchSize: 1_000 }, { db: handle.db, scheduledAt: NOW, log: progressLog, signal: controller.signal }))
+    // Batches of 200 owners: about 1,000 properties each in this world of 2,000 owners.
+    await expect(runJob(weeklyTaxCollection, { batchSize: 200 }, { db: handle.db, scheduledAt: NOW, log: progressLog, signal: controller.signal }))
       .rejects.toThrow('killed by the test');
     const partial = await scalar(handle.db, sql`SELECT count(*) AS n FROM tax_bills`);
-    expect(partial).toBeGreaterThanOrEqual(2_000);
-    expect(partial).toBeLessThan(PROPERTIES);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(PROPERTIES / 2);
 
     const runs = await Promise.all([
-      runJob(weeklyTaxCollection, { batchSize: 1_000 }, { db: handle.db, scheduledAt: NOW, log: silentLog, attempt: 2 }),
-      ...[1, 2, 3].map(() => runJob(weeklyTaxCollection, { batchSize: 700 }, { db: handle.db, scheduledAt: NOW, log: silentLog })),
+      runJob(weeklyTaxCollection, { batchSize: 200 }, { db: handle.db, scheduledAt: NOW, log: silentLog, attempt: 2 }),
+      ...[1, 2, 3].map(() => runJob(weeklyTaxCollection, { batchSize: 140 }, { db: handle.db, scheduledAt: NOW, log: silentLog })),
     ]);
     expect(runs.reduce((sum, r) => sum + r.counts.billed!, 0)).toBe(PROPERTIES - partial);
     expect(await scalar(handle.db, sql`SELECT count(*) AS n FROM tax_bills WHERE period = ${period}`)).toBe(PROPERTIES);
