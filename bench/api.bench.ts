@@ -135,6 +135,7 @@ export async function run(): Promise<void> {
   const logger = pino({ level: 'silent' });
   let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
   let server: import('node:http').Server | undefined;
+  let app: ReturnType<typeof createApp> | undefined;
   try {
     // ---- load ------------------------------------------------------------------------------------
     const started = performance.now();
@@ -163,7 +164,7 @@ export async function run(): Promise<void> {
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'bench-password-1', LOG_LEVEL: 'silent' });
     const alerts = createAlertEngine(config, database.db, logger);
     alerts.attach(runtime);
-    const app = createApp({ config, runtime, alerts, database, logger, version: 'bench' });
+    app = createApp({ config, runtime, alerts, database, logger, version: 'bench' });
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -231,6 +232,7 @@ export async function run(): Promise<void> {
   } finally {
     server?.closeAllConnections();
     server?.close();
+    await app?.dispose();
     for (const client of idleClients.splice(0)) client.disconnect();
     await runtime?.close();
     const deleted = await deleteKeysUnder(redis, prefix, 10_000);

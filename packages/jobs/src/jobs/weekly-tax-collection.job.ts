@@ -8,10 +8,11 @@
 // Why by owner and not by property: properties are spread over their owners at random, so a batch of
 // 5,000 properties by id touched about 4,900 owners, and each owner was locked and debited again in
 // every batch that held one of their properties: about 1,000,000 character row updates for 1,000,000
-// properties instead of one per owner (200,000). Weekly tax at 1,000,000 properties took 35.3 s by
-// property and 22.7 s by owner on PostgreSQL 15 (bench/world.bench.ts, 2026-11-29). Most of what is
-// left is the insert itself: 1,000,000 bills in one bare INSERT … SELECT take 15.2 s here, 9 s of it
-// in the two foreign-key checks per row (6.1 s without them).
+// properties instead of one per owner (200,000). On one copy of a 1,000,000-property world (PostgreSQL
+// 15, 2026-11-29) weekly tax took 35.3 s by property and 22.7 s by owner; bench/world.bench.ts then
+// printed 23.7 s, 10.5× its 100,000-property run (it grew 18.9× before). Most of what is left is the
+// insert itself: 1,000,000 bills in one bare INSERT … SELECT take 15.2 s on that machine, 9 s of it in
+// the two foreign-key checks per row (6.1 s without them).
 //
 // Only repossession changes a property's owner (to none), and it locks the owner first. A property
 // moved during a run to an owner the run has already passed would be billed by the next run of the week.
