@@ -65,6 +65,7 @@ export async function run(): Promise<void> {
   const logger = pino({ level: 'silent' });
   let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
   let server: import('node:http').Server | undefined;
+  let app: ReturnType<typeof createApp> | undefined;
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -88,7 +89,7 @@ export async function run(): Promise<void> {
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, ROLES: 'http', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'bench-password-1', LOG_LEVEL: 'silent' });
     const alerts = createAlertEngine(config, database.db, logger);
     alerts.attach(runtime);
-    const app = createApp({ config, runtime, alerts, database, logger, version: 'bench' });
+    app = createApp({ config, runtime, alerts, database, logger, version: 'bench' });
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -120,6 +121,7 @@ export async function run(): Promise<void> {
     await browser.close();
     server?.closeAllConnections();
     server?.close();
+    await app?.dispose();
     await runtime?.close();
     const deleted = await deleteKeysUnder(redis, prefix, 10_000);
     console.log(`web bench: cleaned up ${deleted.toLocaleString('en')} keys under ${prefix}:`);
