@@ -234,9 +234,17 @@ export class DeadLetterStore {
   }
 
   /**
-   * Called as an attempt starts. For a replayed job (`dead-letter-<id>`) or an original job retried
-   * after its final failure, takes the letter's claim, or says the other re-run already has it. Any
-   * other job runs without touching the database.
+   * Whether `job` is a re-run of a failure (a replayed dead letter, or an original retried after its
+   * final failure), which must `claimForRun` before it runs. Every other job runs at once, without an
+   * await or a database call: this is asked for every attempt.
+   */
+  isRerun(job: Job): boolean {
+    return REPLAY_JOB_ID.test(job.id ?? '') || (job.id !== undefined && isRetriedAfterFinalFailure(job));
+  }
+
+  /**
+   * Called as a re-run (`isRerun`) starts: takes its letter's claim, or says the other re-run of the
+   * same failure already has it.
    */
   async claimForRun(job: Job): Promise<RunClaim> {
     const replayOf = REPLAY_JOB_ID.exec(job.id ?? '')?.[1];

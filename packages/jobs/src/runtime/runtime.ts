@@ -461,10 +461,12 @@ export class JobRuntime {
       }
     }
     // A replayed dead letter and a retry of its original are two re-runs of one failure: one runs.
-    const claim = await this.deadLetters.claimForRun(job);
-    if (!claim.run) {
-      log().warn({ reason: claim.reason }, 'job not run: this failure was already re-run');
-      return { status: 'skipped', summary: `Not run: ${claim.reason}`, counts: {}, durationMs: 0 };
+    if (this.deadLetters.isRerun(job)) {
+      const claim = await this.deadLetters.claimForRun(job);
+      if (!claim.run) {
+        log().warn({ reason: claim.reason }, 'job not run: this failure was already re-run');
+        return { status: 'skipped', summary: `Not run: ${claim.reason}`, counts: {}, durationMs: 0 };
+      }
     }
     const startedAt = Date.now();
     let wroteOutbox = false;
