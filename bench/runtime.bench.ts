@@ -9,7 +9,7 @@
 // median CPU time per job of this process (robust on a shared machine, where wall-clock rates are
 // not). On this 2-core VM a single round's rate moves by ±30 % from one second to the next, whatever
 // runs: a best-of-N per side compared the luckiest bare round with the luckiest runtime round, and
-// gave ratios from 0.7 to 1.2 for the same code. Ends with a CPU profile of each side at
+// gave ratios from 0.73 to 1.02 for the same code. Ends with a CPU profile of each side at
 // concurrency 10.
 //
 // The benchmarks run the built packages (dist/, as `npm run serve` does), not the TypeScript sources
