@@ -25,6 +25,9 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { profile, printProfile, type ProfileSummary } from './support/cpu-profile.js';
+import { percentile } from './support/latency.js';
+
+const median = (values: readonly number[]) => percentile(values, 50);
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONCURRENCIES = [1, 10, 50] as const;
@@ -67,12 +70,6 @@ async function fill(redis: Redis, prefix: string, jobs: number, options: object)
     await queue.addBulk(Array.from({ length: Math.min(1_000, jobs - i) }, (_, k) => ({ name: QUEUE_NAME, data: { n: i + k }, opts: options })));
   }
   return queue;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 interface Round {

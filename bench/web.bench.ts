@@ -19,6 +19,7 @@ import { createApp, webDist } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
 import { createAlertEngine } from '../apps/api/src/ops/alerts.js';
 import { load, mixedCounts } from './api.bench.js';
+import { percentile } from './support/latency.js';
 
 const QUEUES = 15;
 const TOTAL_JOBS = Number(process.env.BENCH_WEB_JOBS ?? 1_000_000);
@@ -50,7 +51,7 @@ function initialJsSize(): { files: Array<{ file: string; raw: number; gzip: numb
   return { files, gzip: files.reduce((sum, f) => sum + f.gzip, 0) };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: readonly number[]) => percentile(values, 50);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 export async function run(): Promise<void> {
