@@ -79,7 +79,7 @@ export function createApp(ctx: AppContext): OpsApp {
       maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: config.LOGIN_WINDOW_SECONDS,
     }),
-    workers: new WorkerDirectory(runtime, config.QUEUE_PREFIX),
+    workers: new WorkerDirectory(runtime),
     boardPath: BOARD_PATH,
     bootstrap,
   };

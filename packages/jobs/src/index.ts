@@ -10,6 +10,7 @@ export { JobRuntime, startRuntime, HEARTBEAT_STALE_MS, type RuntimeOptions, type
 export { JobBreaker, BreakerOpenError, type BreakerSnapshot, type BreakerState } from './runtime/circuit-breaker.js';
 export { DeadLetterStore, MAX_PAGE_SIZE, MAX_BULK, type DeadLetter, type DeadLetterFilter, type DeadLetterGroup, type DeadLetterSelection, type ReplayOutcome, type Page } from './runtime/dead-letters.js';
 export { readQueueStats, perMinute, JOB_STATES, METRIC_MINUTES, type QueueStats, type JobState } from './runtime/stats.js';
+export { listWorkerConnections, type WorkerConnection } from './runtime/worker-connections.js';
 export { bullpenKeys, queuePrefix, type BullpenKeys } from './runtime/keys.js';
 export { createRedis, describeRedis, masters, type RedisSettings, type RedisTarget, type RedisClient, type RedisEndpoint, type ConnectionKind } from './runtime/connection.js';
 export { reconcileSchedulers, convergeScheduler } from './runtime/scheduler.js';

@@ -32,6 +32,7 @@ import { writeOutbox } from '../runtime/outbox.js';
 import type { BreakerSnapshot } from '../runtime/circuit-breaker.js';
 import type { InstanceHeartbeat, RuntimeEvent, ScheduleInfo } from '../runtime/runtime.js';
 import type { QueueStats } from '../runtime/stats.js';
+import type { WorkerConnection } from '../runtime/worker-connections.js';
 import { channelSchemas, isEventKind, ruleParamsSchemas, RULE_KINDS, type ChannelKind, type RuleKind } from './alert-schemas.js';
 import { sendToChannel, type AlertMessage, type ChannelTarget } from './channels.js';
 import { OutboundRequestError, OutboundUrlError, type OutboundPolicy } from './outbound-url.js';
@@ -44,6 +45,7 @@ export interface AlertSource {
   clusterBreakerStates(): Promise<Array<BreakerSnapshot & { instanceId: string; at: number }>>;
   schedules(): Promise<ScheduleInfo[]>;
   instances(now?: number): Promise<Array<InstanceHeartbeat & { alive: boolean }>>;
+  workerConnections(): Promise<WorkerConnection[]>;
   /** Instances that went silent recently: live ones list only the living. */
   lostInstances(): Promise<Array<InstanceHeartbeat & { lostAt: number }>>;
   relayOutbox(): Promise<number>;
@@ -542,16 +544,20 @@ export class AlertEngine {
       }
       case 'no-worker': {
         const { afterMs } = this.params(rule, 'no-worker');
-        const alive = (await snapshot.instances()).filter((i) => i.roles.worker && now - i.lastSeenAt <= afterMs);
-        const served = new Set(alive.flatMap((i) => i.queues));
+        // A queue is served when a BullMQ worker is connected to it, not when a live instance's heartbeat
+        // lists it: every worker instance lists every job type, this evaluation itself runs on one, so a
+        // heartbeat-based check could never fire for a worker that closed while its instance beats on.
+        const served = new Set((await snapshot.workers()).filter((w) => w.name !== null).map((w) => w.queue));
         for (const s of await snapshot.stats(queues)) {
           const waiting = s.counts.waiting + s.counts.prioritized;
           if (waiting === 0 || served.has(s.queue)) continue;
+          // Grace for a restart: the oldest job must have waited `afterMs` (prioritized jobs carry no age).
+          if (s.oldestWaitingMs !== null && s.oldestWaitingMs < afterMs) continue;
           out.push({
             scope: s.queue,
             queue: s.queue,
             title: `No worker for ${s.queue}`,
-            summary: `${plural(waiting, 'job')} waiting in ${s.queue} and no live instance works that queue`,
+            summary: `${plural(waiting, 'job')} waiting in ${s.queue} and no worker is connected to take them`,
             link: this.queueLink(s.queue, 'waiting'),
             detail: { value: waiting },
           });
@@ -817,6 +823,9 @@ class SnapshotReader {
   }
   lostInstances() {
     return this.once('lostInstances', () => this.source.lostInstances());
+  }
+  workers() {
+    return this.once('workers', () => this.source.workerConnections());
   }
 }
 

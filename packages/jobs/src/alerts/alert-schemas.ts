@@ -35,7 +35,7 @@ export const ruleParamsSchemas = {
   'schedule-missed': z.strictObject({ graceMs: duration(0, DAY).default(MINUTE) }),
   /** An instance's heartbeat is older than `afterMs`. */
   'heartbeat-lost': z.strictObject({ afterMs: duration(100, DAY).default(30_000) }),
-  /** A queue has waiting jobs and no instance whose heartbeat is younger than `afterMs` works it. */
+  /** A queue has jobs that have waited `afterMs` and no BullMQ worker connected to take them. */
   'no-worker': z.strictObject({ afterMs: duration(100, DAY).default(30_000) }),
 } satisfies Record<RuleKind, z.ZodType>;
 

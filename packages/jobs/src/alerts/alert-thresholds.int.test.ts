@@ -2,11 +2,14 @@ import { alertIncidents, alertNotifications } from '@bullpen/db';
 import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { defineJob } from '../definition.js';
 import { QUEUE } from '../queue-names.js';
+import { queuePrefix } from '../runtime/keys.js';
 import { insertRule, PUBLIC_URL, startAlertInstance, type AlertInstance } from '../../test/alert-runtime.js';
-import { deletePrefix, startFixture, stopAllFixtures, uniquePrefix, waitFor } from '../../test/support.js';
+import { deletePrefix, redisUrl, startFixture, stopAllFixtures, uniquePrefix, waitFor } from '../../test/support.js';
 
 const IN_APP = 1;
 const never = { threshold: 1_000 };
@@ -26,6 +29,7 @@ const tripping = defineJob({
     throw new Error('payment provider down');
   },
 });
+const unattended = defineJob({ queue: 'unattended', description: 'its worker is closed by the test', timeoutMs: 2_000, input: pass, process: async () => ({ summary: 'ok' }) });
 const punctual = defineJob({ queue: 'punctual', description: 'every 400 ms', schedule: { every: 400 }, timeoutMs: 2_000, input: pass, process: async () => ({ summary: 'ok' }) });
 
 describe('threshold rules', () => {
@@ -38,7 +42,7 @@ describe('threshold rules', () => {
     instance = await startAlertInstance({
       prefix,
       db: database.db,
-      definitions: [rateHigh, rateLow, backlogged, tripping, punctual],
+      definitions: [rateHigh, rateLow, backlogged, tripping, punctual, unattended],
       instanceId: 'main',
       runtime: { heartbeatEveryMs: 200 },
     });
@@ -147,5 +151,37 @@ describe('threshold rules', () => {
     // The live instance beating every 200 ms never counted as lost.
     await evaluations(2);
     expect((await notificationsOf(ruleId)).map((n) => n.scope)).toEqual(['doomed-instance']);
+  });
+
+  it('no-worker fires when the queue\'s worker is gone while its instance beats on, and resolves when jobs are taken again', async () => {
+    const ruleId = await insertRule(database.db, { name: 'no worker', kind: 'no-worker', queues: [unattended.queue, backlogged.queue], params: { afterMs: 300 }, channelIds: [IN_APP] });
+    // Jobs waiting in a paused queue still have their worker: nothing fires.
+    const paused = instance.runtime.queue(backlogged.queue)!;
+    await paused.pause();
+    await instance.runtime.enqueue(backlogged.queue, {});
+    await evaluations(3);
+    expect(await notificationsOf(ruleId)).toEqual([]);
+    await paused.resume();
+
+    // The instance keeps beating and listing the queue, but its BullMQ worker for it closed. The
+    // runtime has no way to close one type's worker, so the test reaches in for it.
+    const workers = (instance.runtime as unknown as { workers: Worker[] }).workers;
+    await workers.find((w) => w.name === unattended.queue)!.close();
+    expect((await instance.runtime.instances()).find((i) => i.instanceId === 'main')?.queues).toContain(unattended.queue);
+    await Promise.all([1, 2].map(() => instance.runtime.enqueue(unattended.queue, {})));
+    const fired = await firstOf(ruleId, 'firing');
+    expect(fired).toMatchObject({ scope: unattended.queue, title: `No worker for ${unattended.queue}`, summary: `2 jobs waiting in ${unattended.queue} and no worker is connected to take them` });
+
+    // A worker connects again (as a restarted instance's would) and takes the jobs: the incident resolves.
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const replacement = new Worker(unattended.queue, async () => 'ok', { connection, prefix: queuePrefix(prefix, unattended.queue), name: 'replacement' });
+    try {
+      await waitFor(async () => ((await instance.runtime.queue(unattended.queue)!.getJobCounts('completed')).completed ?? 0) === 2, 10_000, 'the waiting jobs to run');
+      await firstOf(ruleId, 'resolved');
+    } finally {
+      await replacement.close();
+      await connection.quit();
+    }
+    expect((await notificationsOf(ruleId)).map((n) => `${n.scope}:${n.kind}`)).toEqual([`${unattended.queue}:firing`, `${unattended.queue}:resolved`]);
   });
 });

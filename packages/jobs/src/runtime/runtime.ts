@@ -40,6 +40,7 @@ import { activeSchedule, convergeScheduler, reconcileSchedulers } from './schedu
 import { PrioritySlots } from './priority-slots.js';
 import { readQueueStats, type QueueStats } from './stats.js';
 import { systemJobs } from './system-jobs.js';
+import { listWorkerConnections, type WorkerConnection } from './worker-connections.js';
 
 export interface RuntimeRoles {
   /** Run BullMQ workers for every job type. */
@@ -715,6 +716,11 @@ export class JobRuntime {
   async instances(): Promise<Array<InstanceHeartbeat & { alive: boolean }>> {
     const live = await this.cluster.heartbeats<InstanceHeartbeat>();
     return live.map((h) => ({ ...h, version: h.version ?? null, alive: true })).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  }
+
+  /** The BullMQ worker connections of every queue, on every instance, as Redis lists them. */
+  workerConnections(): Promise<WorkerConnection[]> {
+    return listWorkerConnections(this.redis, this.options.prefix, this.queueNames);
   }
 
   /** Instances that went silent within the last hour (SIGKILL, a lost machine), not those that stopped gracefully. */

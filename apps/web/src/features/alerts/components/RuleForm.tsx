@@ -31,7 +31,7 @@ export const RULE_KIND_INFO: Record<RuleKind, { label: string; hint: string; par
   'breaker-open': { label: 'Circuit breaker opened', hint: 'A type’s breaker is open on any instance.', params: [] },
   'schedule-missed': { label: 'Schedule missed', hint: 'No run within its period plus a grace time.', params: [{ key: 'graceMs', label: 'Grace (s)', seconds: true, fallback: 60_000 }] },
   'heartbeat-lost': { label: 'Instance heartbeat lost', hint: 'An instance stopped reporting.', params: [{ key: 'afterMs', label: 'Silent for (s)', seconds: true, fallback: 30_000 }] },
-  'no-worker': { label: 'No worker for waiting jobs', hint: 'Jobs wait and no live instance works the queue.', params: [{ key: 'afterMs', label: 'Heartbeat age (s)', seconds: true, fallback: 30_000 }] },
+  'no-worker': { label: 'No worker for waiting jobs', hint: 'Jobs have waited this long and no worker is connected to the queue.', params: [{ key: 'afterMs', label: 'Waited at least (s)', seconds: true, fallback: 30_000 }] },
 };
 
 function initialDraft(rule: AlertRule | undefined): RuleDraft {
