@@ -271,6 +271,7 @@ describe('dead letters', () => {
   it('groups by fingerprint, exports JSON, and shows one', async () => {
     const groups = await get('/api/v1/dead-letters/groups?queue=ops-fail');
     expect(groups.body.groups[0]).toMatchObject({ fingerprint: 'Error: upstream refused order <n>', queue: 'ops-fail' });
+    expect(groups.body.groups[0].sample).toMatch(/^upstream refused order \d+$/);
     expect(groups.body.groups[0].count).toBeGreaterThanOrEqual(4);
     const exported = await get('/api/v1/dead-letters/export?queue=ops-fail');
     expect(exported.headers['content-disposition']).toMatch(/attachment; filename="dead-letters-/);

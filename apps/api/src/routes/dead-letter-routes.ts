@@ -85,7 +85,7 @@ export function deadLetterRoutes(deps: OpsDeps): Route[] {
       role: 'viewer',
       csrf: 'none',
       response: z.strictObject({
-        groups: z.array(z.strictObject({ fingerprint: z.string(), queue: z.string(), count: z.number().int().nonnegative(), firstFailedAt: isoTimestamp, lastFailedAt: isoTimestamp })),
+        groups: z.array(z.strictObject({ fingerprint: z.string(), queue: z.string(), sample: z.string(), count: z.number().int().nonnegative(), firstFailedAt: isoTimestamp, lastFailedAt: isoTimestamp })),
       }),
       query: filterQuery,
       handler: async ({ query }) => ok({ groups: (await store.groups({ ...toFilter(query), status: query.status ?? 'dead' })).map((g) => ({ ...g, fingerprint: masker.text(g.fingerprint) })) }),

@@ -1237,6 +1237,7 @@ export interface components {
             groups: {
                 fingerprint: string;
                 queue: string;
+                sample: string;
                 count: number;
                 /** Format: date-time */
                 firstFailedAt: string;

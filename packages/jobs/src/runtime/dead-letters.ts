@@ -53,6 +53,8 @@ export interface Page<T> {
 export interface DeadLetterGroup {
   fingerprint: string;
   queue: string;
+  /** One letter's error message (masked, as stored), for people: the fingerprint masks its numbers and ids. */
+  sample: string;
   count: number;
   firstFailedAt: Date;
   lastFailedAt: Date;
@@ -165,6 +167,7 @@ export class DeadLetterStore {
       .select({
         fingerprint: deadLetters.fingerprint,
         queue: deadLetters.queue,
+        sample: sql<string>`min(${deadLetters.error}->>'message')`,
         count: count(),
         firstFailedAt: min(deadLetters.failedAt),
         lastFailedAt: max(deadLetters.failedAt),
@@ -174,7 +177,7 @@ export class DeadLetterStore {
       .groupBy(deadLetters.fingerprint, deadLetters.queue)
       .orderBy(desc(count()))
       .limit(Math.min(limit, MAX_PAGE_SIZE));
-    return rows.map((r) => ({ ...r, firstFailedAt: r.firstFailedAt ?? new Date(0), lastFailedAt: r.lastFailedAt ?? new Date(0) }));
+    return rows.map((r) => ({ ...r, sample: r.sample ?? '', firstFailedAt: r.firstFailedAt ?? new Date(0), lastFailedAt: r.lastFailedAt ?? new Date(0) }));
   }
 
   private selectionWhere(selection: DeadLetterSelection, status: DeadLetterStatus): SQL | undefined {

@@ -1,5 +1,6 @@
 // Dead letters grouped by error fingerprint (the message with numbers, ids and quoted values masked)
-// and queue: the first thing to read when many jobs failed the same way. A group is a link, so the
+// and queue: the first thing to read when many jobs failed the same way. Each group reads as one of its
+// letters' messages, with the fingerprint that groups them underneath. A group is a link, so the
 // narrowed view has a URL of its own.
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { DataTable, type Column } from '../../../components/DataTable';
@@ -26,7 +27,8 @@ export function GroupsTable({ groups, selected }: { groups: readonly DeadLetterG
             aria-current={active ? 'true' : undefined}
             title={active ? 'Show every group again' : 'Show only this group'}
           >
-            {g.fingerprint}
+            <span className="dl-group-sample">{g.sample || g.fingerprint}</span>
+            <span className="dl-group-fingerprint mono faint">{g.fingerprint}</span>
           </Link>
         );
       },
