@@ -91,8 +91,13 @@ test('create a channel and a rule, see the alert in the feed and history, follow
     // An operator silences the rule.
     await loginAs(page, 'operator');
     await page.goto('/alerts?tab=rules');
+    // The page header counts firing rules; a silenced rule stops counting, though its incident stays open.
+    const firingInHeader = async () => Number(/(\d+) firing/.exec((await page.locator('.page-header .subtitle').textContent()) ?? '')?.[1] ?? 0);
+    await expect.poll(firingInHeader).toBeGreaterThan(0);
+    const firingBefore = await firingInHeader();
     await page.getByRole('button', { name: `Silence ${ruleName} for 1 hour` }).click();
     await expect(page.getByTestId('alert-rules').getByRole('row', { name: new RegExp(ruleName) })).toContainText('silenced');
+    await expect.poll(firingInHeader).toBe(firingBefore - 1);
     await expect(page.getByRole('button', { name: `Unsilence ${ruleName}` })).toBeVisible();
     await expect(page.getByRole('button', { name: 'New rule' })).toHaveCount(0);
     await checkBothSchemes(page, 'alerts-rules', () => expect(page.getByRole('button', { name: `Unsilence ${ruleName}` })).toBeVisible());

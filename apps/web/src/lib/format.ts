@@ -10,6 +10,11 @@ export function formatCount(n: number, short = false): string {
   return short && Math.abs(n) >= 100_000 ? compact.format(n) : integer.format(n);
 }
 
+/** 1 → "1 rule", 3 → "3 rules": a count with its noun (plural with an s unless given). */
+export function formatCountOf(n: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : pluralNoun}`;
+}
+
 export function formatPercent(ratio: number): string {
   return percent.format(ratio);
 }

@@ -10,6 +10,7 @@ import { DataTable, type Column } from '../../../components/DataTable';
 import { IconPause, IconPlay, IconTrash, IconZap } from '../../../components/icons';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { EmptyState } from '../../../components/States';
+import { formatCountOf } from '../../../lib/format';
 import { useCan } from '../../../lib/session';
 import { api, unwrap } from '../../../lib/api-client';
 import { queryKeys } from '../../../lib/query-keys';
@@ -142,6 +143,17 @@ function History() {
   );
 }
 
+/** What the Rules table shows and the headers count: a silenced or disabled rule is not "firing". */
+function ruleState(rule: AlertRule, now: number): 'disabled' | 'silenced' | 'firing' | 'ok' {
+  if (!rule.enabled) return 'disabled';
+  if (isSilenced(rule, now)) return 'silenced';
+  return rule.openIncidents > 0 ? 'firing' : 'ok';
+}
+
+function isSilenced(rule: AlertRule, now: number): boolean {
+  return rule.silencedUntil !== null && Date.parse(rule.silencedUntil) > now;
+}
+
 function scopeText(rule: AlertRule): string {
   if (rule.kind === 'heartbeat-lost') return 'every instance';
   return rule.queues.length === 0 ? 'all queues' : rule.queues.join(', ');
@@ -187,18 +199,22 @@ function Rules({ onEdit }: { onEdit: (rule: AlertRule | 'new') => void }) {
     {
       id: 'state',
       header: 'State',
-      cell: (r) =>
-        !r.enabled ? (
-          <Badge state="paused">disabled</Badge>
-        ) : r.silencedUntil && Date.parse(r.silencedUntil) > now ? (
-          <span>
-            <Badge state="paused">silenced</Badge> <span className="faint">until {new Date(r.silencedUntil).toLocaleTimeString()}</span>
-          </span>
-        ) : r.openIncidents > 0 ? (
-          <Badge state="failed">{`firing (${r.openIncidents})`}</Badge>
-        ) : (
-          <Badge state="completed">ok</Badge>
-        ),
+      cell: (r) => {
+        switch (ruleState(r, now)) {
+          case 'disabled':
+            return <Badge state="paused">disabled</Badge>;
+          case 'silenced':
+            return (
+              <span>
+                <Badge state="paused">silenced</Badge> <span className="faint">until {new Date(r.silencedUntil!).toLocaleTimeString()}</span>
+              </span>
+            );
+          case 'firing':
+            return <Badge state="failed">{`firing (${r.openIncidents})`}</Badge>;
+          case 'ok':
+            return <Badge state="completed">ok</Badge>;
+        }
+      },
     },
     { id: 'timing', header: 'Window / cooldown', cell: (r) => `${r.windowMs / 1000} s / ${r.cooldownMs / 1000} s` },
     { id: 'channels', header: 'Channels', cell: (r) => r.channelIds.map((id) => channels.find((c) => c.id === id)?.name ?? `#${id}`).join(', ') || '–' },
@@ -209,7 +225,7 @@ function Rules({ onEdit }: { onEdit: (rule: AlertRule | 'new') => void }) {
             header: <span className="visually-hidden">Actions</span>,
             align: 'right' as const,
             cell: (r: AlertRule) => {
-              const silenced = r.silencedUntil !== null && Date.parse(r.silencedUntil) > now;
+              const silenced = isSilenced(r, now);
               const busy = silence.isPending && silence.variables.rule.id === r.id;
               return (
                 <div className="row" style={{ justifyContent: 'flex-end', flexWrap: 'nowrap' }}>
@@ -245,7 +261,7 @@ function Rules({ onEdit }: { onEdit: (rule: AlertRule | 'new') => void }) {
     <div className="table-wrap">
       <div className="table-toolbar">
         <span className="faint">
-          {data.rules.length} rules · {data.rules.filter((r) => r.openIncidents > 0).length} firing
+          {formatCountOf(data.rules.length, 'rule')} · {data.rules.filter((r) => ruleState(r, now) === 'firing').length} firing
         </span>
         <div className="topbar-spacer" />
         <Can role="admin">
@@ -334,7 +350,8 @@ export function AlertsPage() {
   const channels = useSuspenseQuery(channelsQuery).data.channels;
   const rules = useSuspenseQuery(rulesQuery).data.rules;
   const queues = useQueueNames();
-  const firing = rules.filter((r) => r.openIncidents > 0).length;
+  const now = Date.now();
+  const firing = rules.filter((r) => ruleState(r, now) === 'firing').length;
   const tabs = [
     { id: 'history', label: 'History' },
     { id: 'rules', label: 'Rules', count: rules.length },
@@ -346,7 +363,7 @@ export function AlertsPage() {
         <div className="titles">
           <h1>Alerts</h1>
           <p className="subtitle">
-            {firing > 0 ? <strong className="alert-firing-count">{firing} firing</strong> : 'Nothing firing'} · {rules.length} rules · {channels.length} channels
+            {firing > 0 ? <strong className="alert-firing-count">{firing} firing</strong> : 'Nothing firing'} · {formatCountOf(rules.length, 'rule')} · {formatCountOf(channels.length, 'channel')}
           </p>
         </div>
       </div>
