@@ -41,6 +41,10 @@ test('lists every queue with the counts the API gives', async ({ page }) => {
     }
   }).toPass({ timeout: 15_000 });
 
+  // Every column fits the card at desktop width: the table does not scroll sideways under its border.
+  const card = page.locator('.table-wrap').filter({ has: table });
+  expect(await card.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+
   await checkBothSchemes(page, 'overview', async () => {
     await expect(table).toBeVisible();
   });

@@ -16,6 +16,15 @@ const waitingOf = (q: QueueOverview) => q.counts.waiting + q.counts.prioritized;
  */
 const chronological = (values: readonly number[]) => values.slice(1).reverse();
 
+/**
+ * A queue name that may wrap after its hyphens when the table is short of room (a table never breaks
+ * `bullpen-dead-letter-reconciliation` on its own, and would overflow its card instead).
+ */
+function BreakableName({ name }: { name: string }) {
+  const parts = name.split('-');
+  return parts.map((part, i) => (i < parts.length - 1 ? <span key={i}>{part}-<wbr /></span> : <span key={i}>{part}</span>));
+}
+
 function Count({ value, state }: { value: number; state: string }) {
   return (
     <span className={`count num${value === 0 ? ' zero' : ''}`} data-state={state}>
@@ -47,7 +56,7 @@ export function OverviewPage() {
       cell: (q) => (
         <div style={{ display: 'flex', alignItems: 'center', gap: '0.5rem', flexWrap: 'wrap' }}>
           <Link to="/queues/$queue" params={{ queue: q.name }} className="cell-name">
-            {q.name}
+            <BreakableName name={q.name} />
           </Link>
           {q.paused ? <StateBadge state="paused" /> : null}
           {q.breaker.state !== 'closed' ? <StateBadge state={q.breaker.state} /> : null}
@@ -65,7 +74,7 @@ export function OverviewPage() {
       align: 'right',
       cell: (q) => (
         <div className="trend">
-          <Sparkline width={60} values={chronological(q.completedPerMinute)} colorVar="--state-completed" summary={`${q.name}: jobs completed per minute over the last ${q.completedPerMinute.length - 1} full minutes`} />
+          <Sparkline width={48} values={chronological(q.completedPerMinute)} colorVar="--state-completed" summary={`${q.name}: jobs completed per minute over the last ${q.completedPerMinute.length - 1} full minutes`} />
           <span className="num">{formatCount(q.throughputPerMinute)}</span>
         </div>
       ),
@@ -76,7 +85,7 @@ export function OverviewPage() {
       align: 'right',
       cell: (q) => (
         <div className="trend">
-          <Sparkline width={60} values={chronological(q.failedPerMinute)} colorVar="--state-failed" summary={`${q.name}: jobs failed per minute over the last ${q.failedPerMinute.length - 1} full minutes`} />
+          <Sparkline width={48} values={chronological(q.failedPerMinute)} colorVar="--state-failed" summary={`${q.name}: jobs failed per minute over the last ${q.failedPerMinute.length - 1} full minutes`} />
           <span className="num">{formatCount(q.failedPerMinute[1] ?? 0)}</span>
         </div>
       ),
