@@ -2,12 +2,13 @@ import { alertIncidents, alertNotifications } from '@bullpen/db';
 import { createTestDatabase, type TestDatabase } from '@bullpen/db/testing';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { defineJob } from '../definition.js';
 import { QUEUE } from '../queue-names.js';
 import { queuePrefix } from '../runtime/keys.js';
+import { slowWork } from '../../test/fixtures/definitions.js';
 import { insertRule, PUBLIC_URL, startAlertInstance, type AlertInstance } from '../../test/alert-runtime.js';
 import { deletePrefix, redisUrl, startFixture, stopAllFixtures, uniquePrefix, waitFor } from '../../test/support.js';
 
@@ -183,5 +184,39 @@ describe('threshold rules', () => {
       await connection.quit();
     }
     expect((await notificationsOf(ruleId)).map((n) => `${n.scope}:${n.kind}`)).toEqual([`${unattended.queue}:firing`, `${unattended.queue}:resolved`]);
+  });
+
+  it('stalled fires when an instance dies holding a job and another puts it back', async () => {
+    const ruleId = await insertRule(database.db, { name: 'stalls', kind: 'stalled', queues: [slowWork.queue], channelIds: [IN_APP] });
+    const holder = startFixture('instance', {
+      QUEUE_PREFIX: prefix,
+      FIXTURE_TYPES: slowWork.queue,
+      ROLES: 'worker',
+      DATABASE_URL: database.url,
+      INSTANCE_ID: 'holder',
+      LOCK_DURATION_MS: '1000',
+      // BullMQ lets one worker check for stalls per interval (its stalled-check key lives that long).
+      STALLED_INTERVAL_MS: '300',
+    });
+    await holder.waitForLine(/^READY$/);
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue(slowWork.queue, { connection, prefix: queuePrefix(prefix, slowWork.queue) });
+    let rescuer: AlertInstance | undefined;
+    try {
+      const job = await queue.add(slowWork.queue, { ms: 1_000 });
+      await holder.waitForLine(new RegExp(`^STARTED ${job.id}$`));
+      holder.kill('SIGKILL');
+      await holder.exited;
+      // Only now does an instance that works the queue start: it finds the lapsed lock and puts the job back.
+      rescuer = await startAlertInstance({ prefix, db: database.db, definitions: [slowWork], instanceId: 'rescuer', runtime: { stalledIntervalMs: 300 } });
+      const fired = await firstOf(ruleId, 'firing');
+      expect(fired).toMatchObject({ scope: slowWork.queue, title: `Stalled job in ${slowWork.queue}`, link: `${PUBLIC_URL}/queues/${slowWork.queue}?state=active` });
+      await waitFor(async () => (await job.getState()) === 'completed' || undefined, 15_000, 'the stalled job to run again and complete');
+      expect((await notificationsOf(ruleId)).filter((n) => n.kind === 'firing')).toHaveLength(1);
+    } finally {
+      await rescuer?.close();
+      await queue.close();
+      await connection.quit();
+    }
   });
 });
