@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defineJob } from '../definition.js';
 import { alwaysFails } from '../../test/fixtures/definitions.js';
 import { deletePrefix, redisUrl, silentLogger, startFixture, stopAllFixtures, uniquePrefix, useWorkerRuntime, waitFor } from '../../test/support.js';
-import { startRuntime } from './runtime.js';
+import { startRuntime, type RuntimeEvent } from './runtime.js';
 
 const BACKOFF_MS = 200;
 
@@ -104,6 +104,7 @@ describe('dead letters', () => {
         BLOCK_DEAD_LETTER: '1',
       });
       await instance.waitForLine(/^READY$/);
+      const events: RuntimeEvent[] = [];
       const recovering = await startRuntime({
         redisUrl,
         prefix: killPrefix,
@@ -111,6 +112,7 @@ describe('dead letters', () => {
         db: t.database.db,
         logger: silentLogger,
         roles: { worker: false, scheduler: false },
+        onEvent: (event) => events.push(event),
       });
       try {
         const job = await recovering.enqueue('always-fails', {});
@@ -129,6 +131,10 @@ describe('dead letters', () => {
         expect(letters[0]).toMatchObject({ queue: 'always-fails', attemptsMade: 3, status: 'dead' });
         expect(letters[0]!.recordedBy).toMatch(/reconciler$/);
         expect(letters[0]!.error).toMatchObject({ name: 'Error', message: 'ledger unavailable' });
+        // Alerts hear of it as of any dead letter, grouped as stored.
+        expect(events.filter((e) => e.type === 'dead-letter')).toEqual([
+          { type: 'dead-letter', queue: 'always-fails', jobId: job.id, error: expect.objectContaining({ message: 'ledger unavailable' }), fingerprint: letters[0]!.fingerprint, at: expect.any(Number) },
+        ]);
       } finally {
         await recovering.close();
       }

@@ -50,6 +50,14 @@ export interface Page<T> {
   total: number;
 }
 
+/** A dead letter as just written: the stored (masked) error and the fingerprint it is grouped by. */
+export interface RecordedLetter {
+  queue: string;
+  jobId: string;
+  error: SerializedError;
+  fingerprint: string;
+}
+
 export interface DeadLetterGroup {
   fingerprint: string;
   queue: string;
@@ -108,11 +116,16 @@ export class DeadLetterStore {
   ) {}
 
   /** Records a job that has run out of attempts. Idempotent; returns true if this call wrote the row. */
-  async record(job: Job, error: unknown | undefined, recordedBy = this.instanceId): Promise<boolean> {
-    if (!job.finishedOn || !job.id) return false;
+  /**
+   * Writes the dead letter of a job that ran out of attempts, once: what was stored (the masked error
+   * and its fingerprint), or undefined when the job is not finished or its letter already exists.
+   */
+  async record(job: Job, error: unknown | undefined, recordedBy = this.instanceId): Promise<RecordedLetter | undefined> {
+    if (!job.finishedOn || !job.id) return undefined;
     // The error is stored masked (replay needs the data, never the error), and fingerprinted after
     // masking, so a secret in a message neither lands in the table nor in a group's name.
     const serialized = this.masker.value(error === undefined ? errorFromJob(job) : serializeError(error)) as SerializedError;
+    const fingerprint = errorFingerprint(serialized);
     const rows = await this.db
       .insert(deadLetters)
       .values({
@@ -122,7 +135,7 @@ export class DeadLetterStore {
         data: job.data ?? {},
         opts: job.opts ?? {},
         error: serialized,
-        fingerprint: errorFingerprint(serialized),
+        fingerprint,
         attemptsMade: job.attemptsMade,
         finishedOn: job.finishedOn,
         failedAt: new Date(job.finishedOn),
@@ -130,7 +143,7 @@ export class DeadLetterStore {
       })
       .onConflictDoNothing()
       .returning({ id: deadLetters.id });
-    return rows.length > 0;
+    return rows.length > 0 ? { queue: job.queueName, jobId: job.id, error: serialized, fingerprint } : undefined;
   }
 
   private where(filter: DeadLetterFilter): SQL | undefined {
@@ -296,7 +309,7 @@ export class DeadLetterStore {
    * Sweeps each queue's failed set (scored by finishedOn) from its watermark and records what is
    * missing. Bounded: RECONCILE_BATCH jobs a batch, RECONCILE_MAX_BATCHES batches a queue per call.
    */
-  async reconcile(queues: readonly Queue[], redis: RedisClient, keys: BullpenKeys): Promise<number> {
+  async reconcile(queues: readonly Queue[], redis: RedisClient, keys: BullpenKeys, onRecorded?: (letter: RecordedLetter) => void): Promise<number> {
     let recorded = 0;
     for (const queue of queues) {
       const watermark = Number((await redis.hget(keys.deadLetterWatermarks, queue.name)) ?? 0);
@@ -307,9 +320,11 @@ export class DeadLetterStore {
         if (ids.length === 0) break;
         for (let i = 0; i < ids.length; i += 2) {
           const job = await queue.getJob(ids[i]!);
-          if (job && (await this.record(job, undefined, `${this.instanceId}/reconciler`))) {
+          const letter = job ? await this.record(job, undefined, `${this.instanceId}/reconciler`) : undefined;
+          if (letter) {
             recorded += 1;
-            this.log.warn({ queue: queue.name, jobId: job.id }, 'dead letter recorded by the reconciler');
+            this.log.warn({ queue: queue.name, jobId: letter.jobId }, 'dead letter recorded by the reconciler');
+            onRecorded?.(letter);
           }
           highest = Math.max(highest, Number(ids[i + 1]));
         }

@@ -24,14 +24,14 @@ import type { Database } from '@bullpen/db';
 import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AnyJobDefinition, JobResult } from '../definition.js';
-import { errorFingerprint, serializeError, type SerializedError } from '../errors.js';
+import { serializeError, type SerializedError } from '../errors.js';
 import { BreakerOpenError, JobBreaker, type BreakerSnapshot } from './circuit-breaker.js';
 import { installClusterClock, localNow, recordRedisTime, syncWithRedis } from './cluster-clock.js';
 import { ClusterState } from './cluster-state.js';
 import { createRedis, describeRedis, masters, type RedisClient, type RedisSettings, type RedisTarget } from './connection.js';
 import { defaultMasker, type SecretMasker } from '../masking.js';
 import { isConnectionError, watchRedis, type ConnectionWatch } from './connection-watch.js';
-import { DeadLetterStore } from './dead-letters.js';
+import { DeadLetterStore, type RecordedLetter } from './dead-letters.js';
 import { executeAttempt } from './executor.js';
 import { failureDecider, type FailureDecider, type FailureInjection } from './failure-injection.js';
 import { bullpenKeys, queuePrefix, type BullpenKeys } from './keys.js';
@@ -564,14 +564,19 @@ export class JobRuntime {
   private async recordDeadLetter(job: Job, err: Error): Promise<void> {
     try {
       await this.options.hooks?.beforeDeadLetterWrite?.(job);
-      if (await this.deadLetters.record(job, err)) {
-        const error = serializeError(err);
-        this.emit({ type: 'dead-letter', queue: job.queueName, jobId: job.id ?? '', error, fingerprint: errorFingerprint(error), at: Date.now() });
+      const letter = await this.deadLetters.record(job, err);
+      if (letter) {
+        this.emitDeadLetter(letter);
         this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(err) }, 'job is out of attempts: dead letter recorded');
       }
     } catch (writeErr) {
       this.log.error({ queue: job.queueName, jobId: job.id, err: serializeError(writeErr) }, 'dead letter write failed; the reconciler will record it');
     }
+  }
+
+  /** Alerts hear of a dead letter however it was written: by the failing worker or by the reconciler. */
+  private emitDeadLetter(letter: RecordedLetter): void {
+    this.emit({ type: 'dead-letter', queue: letter.queue, jobId: letter.jobId, error: letter.error, fingerprint: letter.fingerprint, at: Date.now() });
   }
 
   private emit(event: RuntimeEvent): void {
@@ -731,7 +736,7 @@ export class JobRuntime {
 
   /** Sweeps every queue's failed set into the dead-letter store now (the scheduled reconciler does this too). */
   reconcileDeadLetters(): Promise<number> {
-    return this.deadLetters.reconcile([...this.queues.values()], this.redis, this.keys);
+    return this.deadLetters.reconcile([...this.queues.values()], this.redis, this.keys, (letter) => this.emitDeadLetter(letter));
   }
 
   /** Relays committed outbox rows into their queues now (the scheduled sweep does this too). */
