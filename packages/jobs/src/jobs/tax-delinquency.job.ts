@@ -32,12 +32,14 @@ export const taxDelinquency = defineJob({
         )
         SELECT count(*) AS claimed FROM claim`);
       if (claim.claimed === 0) return null;
-      // Owners first, in id order, so a concurrent tax run queues behind us instead of deadlocking.
+      // Owners first, then the factions, each in id order, as weekly tax locks them: a concurrent tax run
+      // queues behind us instead of deadlocking (the credit below would lock factions in any order).
       await tx.execute(sql`
         SELECT count(*) FROM (
           SELECT 1 FROM characters WHERE id IN (
             SELECT owner_id FROM tax_bills WHERE status = 'unpaid' AND due_at <= ${day.start})
           ORDER BY id FOR UPDATE) c`);
+      await tx.execute(sql`SELECT 1 FROM factions ORDER BY id FOR UPDATE`);
       const collected = await countsOf<'collected'>(tx, sql`
         WITH overdue AS (
           SELECT b.id, b.owner_id, b.amount + b.penalty AS total, t.faction_id

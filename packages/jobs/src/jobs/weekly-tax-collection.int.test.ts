@@ -9,6 +9,7 @@ import { runJob } from '../testing.js';
 import { checkGoldLedger } from '../world/gold-ledger.js';
 import { isoWeek } from '../world/periods.js';
 import { spawnFixture, type Fixture } from '../../test/child-process.js';
+import { waitFor } from '../../test/support.js';
 import { NOW, resetWorld, scalar, silentLog } from '../../test/world-fixture.js';
 import { weeklyTaxCollection } from './weekly-tax-collection.job.js';
 
@@ -90,6 +91,40 @@ describe('weekly tax collection on a PostgreSQL server', () => {
     // Later in the same week (a late retry, say): still that week, nothing new.
     const again = await runJob(weeklyTaxCollection, {}, { db: db.db, scheduledAt: new Date(lastMonth.getTime() + DAY), log: silentLog });
     expect(again.counts.billed).toBe(0);
+  });
+  it("bills its lanes side by side: one lane blocked on an owner's lock does not hold back the other", async () => {
+    const scheduledAt = new Date(NOW.getTime() + 7 * DAY);
+    const { period } = isoWeek(scheduledAt);
+    const [first, last] = [await scalar(db.db, sql`SELECT min(id) AS n FROM characters`), await scalar(db.db, sql`SELECT max(id) AS n FROM characters`)];
+    // The second lane's owners, as the job splits them: the upper half of the id range.
+    const secondLane = first - 1 + Math.ceil((last - first + 1) / 2);
+    const ownedBySecondLane = await scalar(db.db, sql`SELECT count(*) AS n FROM properties WHERE owner_id > ${secondLane}`);
+    expect(ownedBySecondLane).toBeGreaterThan(0);
+
+    // Another transaction holds the first owner: the first lane waits on it from its first batch.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT 1 FROM characters WHERE id = ${first} FOR UPDATE`);
+      locked();
+      await released;
+    });
+    await isLocked;
+    const run = runJob(weeklyTaxCollection, { lanes: 2, batchSize: 100 }, { db: db.db, scheduledAt, log: silentLog });
+    try {
+      // The second lane bills all of its owners while the first is still blocked.
+      await waitFor(async () => (await scalar(db.db, sql`SELECT count(*) AS n FROM tax_bills WHERE period = ${period} AND owner_id > ${secondLane}`)) === ownedBySecondLane, 15_000, 'the second lane to finish');
+      expect(await scalar(db.db, sql`SELECT count(*) AS n FROM tax_bills WHERE period = ${period} AND owner_id <= ${secondLane}`)).toBe(0);
+    } finally {
+      release();
+      await holder;
+    }
+    const result = await run;
+    expect(result.counts.billed).toBe(PROPERTIES);
+    expect(await scalar(db.db, sql`SELECT count(DISTINCT property_id) AS n FROM tax_bills WHERE period = ${period}`)).toBe(PROPERTIES);
+    expect((await checkGoldLedger(db.db)).total).toBe(0);
   });
 });
 
