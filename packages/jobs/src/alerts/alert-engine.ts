@@ -381,7 +381,13 @@ export class AlertEngine {
       if (!rule) continue;
       // Disabled or silenced rules close their incidents without a message.
       const quiet = !live(rule);
-      const clear = isEventKind(rule.kind) ? incident.lastEventAt.getTime() <= now - rule.windowMs : !trueScopes.get(rule.id)?.has(incident.scope);
+      // An incident clears once nothing was observed for the rule's window: no event for event rules, the
+      // condition false at every evaluation for periodic ones (each true evaluation is an observation).
+      // A periodic condition flapping around its threshold thus stays one incident, where it used to
+      // send a firing and a resolved message every evaluation; and a periodic rule that could not be
+      // evaluated this pass (Redis refusing, say) keeps its incidents instead of resolving them.
+      const evaluated = isEventKind(rule.kind) || trueScopes.has(rule.id);
+      const clear = evaluated && incident.lastEventAt.getTime() <= now - rule.windowMs;
       if (quiet || clear) {
         if (await this.resolve(rule, incident, at, !quiet)) resolved += 1;
         continue;

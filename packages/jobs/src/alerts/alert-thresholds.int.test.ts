@@ -30,6 +30,7 @@ const tripping = defineJob({
     throw new Error('payment provider down');
   },
 });
+const flapping = defineJob({ queue: 'flapping', description: 'paused and resumed by the test', timeoutMs: 2_000, input: pass, process: async () => ({ summary: 'ok' }) });
 const unattended = defineJob({ queue: 'unattended', description: 'its worker is closed by the test', timeoutMs: 2_000, input: pass, process: async () => ({ summary: 'ok' }) });
 const punctual = defineJob({ queue: 'punctual', description: 'every 400 ms', schedule: { every: 400 }, timeoutMs: 2_000, input: pass, process: async () => ({ summary: 'ok' }) });
 
@@ -43,7 +44,7 @@ describe('threshold rules', () => {
     instance = await startAlertInstance({
       prefix,
       db: database.db,
-      definitions: [rateHigh, rateLow, backlogged, tripping, punctual, unattended],
+      definitions: [rateHigh, rateLow, backlogged, tripping, punctual, unattended, flapping],
       instanceId: 'main',
       runtime: { heartbeatEveryMs: 200 },
     });
@@ -93,8 +94,8 @@ describe('threshold rules', () => {
   });
 
   it('backlog and oldest-waiting fire while jobs wait and resolve once they run', async () => {
-    const backlogRule = await insertRule(database.db, { name: 'backlog', kind: 'backlog', queues: [backlogged.queue], params: { threshold: 3 }, channelIds: [IN_APP] });
-    const oldestRule = await insertRule(database.db, { name: 'oldest', kind: 'oldest-waiting', queues: [backlogged.queue], params: { thresholdMs: 500 }, channelIds: [IN_APP] });
+    const backlogRule = await insertRule(database.db, { name: 'backlog', kind: 'backlog', queues: [backlogged.queue], params: { threshold: 3 }, windowMs: 500, channelIds: [IN_APP] });
+    const oldestRule = await insertRule(database.db, { name: 'oldest', kind: 'oldest-waiting', queues: [backlogged.queue], params: { thresholdMs: 500 }, windowMs: 500, channelIds: [IN_APP] });
     const queue = instance.runtime.queue(backlogged.queue)!;
     await queue.pause();
     await Promise.all([1, 2, 3, 4, 5].map(() => instance.runtime.enqueue(backlogged.queue, {})));
@@ -109,6 +110,30 @@ describe('threshold rules', () => {
     expect((await notificationsOf(oldestRule)).map((n) => n.kind)).toEqual(['firing', 'resolved']);
   });
 
+  it('a backlog flapping around its threshold stays one incident: one firing, one resolved message', async () => {
+    const ruleId = await insertRule(database.db, { name: 'flapping', kind: 'backlog', queues: [flapping.queue], params: { threshold: 2 }, windowMs: 3_000, channelIds: [IN_APP] });
+    const queue = instance.runtime.queue(flapping.queue)!;
+    const backlog = async () => {
+      await queue.pause();
+      await Promise.all([1, 2, 3].map(() => instance.runtime.enqueue(flapping.queue, {})));
+    };
+    const drained = async () => {
+      await queue.resume();
+      await waitFor(async () => ((await queue.getJobCounts('wait')).wait ?? 0) === 0 || undefined, 10_000, 'the backlog to run');
+    };
+    await backlog();
+    await firstOf(ruleId, 'firing');
+    // Normal for a couple of evaluations, then above the threshold again, within the window.
+    await drained();
+    await evaluations(2);
+    await backlog();
+    await evaluations(2);
+    await drained();
+    await firstOf(ruleId, 'resolved');
+    expect((await notificationsOf(ruleId)).map((n) => n.kind)).toEqual(['firing', 'resolved']);
+    expect(await database.db.select().from(alertIncidents).where(eq(alertIncidents.ruleId, ruleId))).toHaveLength(1);
+  });
+
   it('breaker-open fires when a breaker opens', async () => {
     const ruleId = await insertRule(database.db, { name: 'breakers', kind: 'breaker-open', queues: [], channelIds: [IN_APP] });
     await Promise.all([1, 2].map(() => instance.runtime.enqueue(tripping.queue, {})));
@@ -118,7 +143,7 @@ describe('threshold rules', () => {
   });
 
   it('schedule-missed fires when a scheduled type does not run within its period plus grace', async () => {
-    const ruleId = await insertRule(database.db, { name: 'missed', kind: 'schedule-missed', queues: [punctual.queue], params: { graceMs: 300 }, channelIds: [IN_APP] });
+    const ruleId = await insertRule(database.db, { name: 'missed', kind: 'schedule-missed', queues: [punctual.queue], params: { graceMs: 300 }, windowMs: 500, channelIds: [IN_APP] });
     // It runs on time first: nothing fires.
     const queue = instance.runtime.queue(punctual.queue)!;
     await waitFor(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 2, 10_000, 'two punctual runs');
@@ -155,7 +180,7 @@ describe('threshold rules', () => {
   });
 
   it('no-worker fires when the queue\'s worker is gone while its instance beats on, and resolves when jobs are taken again', async () => {
-    const ruleId = await insertRule(database.db, { name: 'no worker', kind: 'no-worker', queues: [unattended.queue, backlogged.queue], params: { afterMs: 300 }, channelIds: [IN_APP] });
+    const ruleId = await insertRule(database.db, { name: 'no worker', kind: 'no-worker', queues: [unattended.queue, backlogged.queue], params: { afterMs: 300 }, windowMs: 500, channelIds: [IN_APP] });
     // Jobs waiting in a paused queue still have their worker: nothing fires.
     const paused = instance.runtime.queue(backlogged.queue)!;
     await paused.pause();

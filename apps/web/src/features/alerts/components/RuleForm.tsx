@@ -134,6 +134,7 @@ export function RuleForm({ rule, channels, queues, onDone }: { rule?: AlertRule 
         <div className="field">
           <label htmlFor="rule-window">Window (s)</label>
           <input id="rule-window" className="input" type="number" step="any" value={draft.windowMs / 1000} onChange={(e) => set({ windowMs: Math.round(Number(e.target.value) * 1000) })} />
+          <span className="faint field-hint">Resolves after this long with nothing observed.</span>
           {error('windowMs')}
         </div>
         <div className="field">
