@@ -6,7 +6,8 @@
 //
 // Redis carries the connections of a real deployment while we measure (three instances with workers
 // hold about 75; a big one 200), because Bull Board's per-queue CLIENT LIST grows with every client.
-// Targets (issue 11): overview p95 ≤ 8 ms at 75 and 200 clients, Bull Board p95 ÷ ours ≥ 3 at 75;
+// Targets (issue 11), judged on the median of ROUNDS rounds: overview p95 ≤ 8 ms at 75 and 200
+// clients, Bull Board p95 ÷ ours ≥ 3 at 75;
 // one page of 50 failed jobs, first and last, p95 ≤ 8 ms; 20 concurrent dashboards: requests/s and
 // p95 of both. Ends with a CPU profile of the overview: where its time goes.
 import { execFile } from 'node:child_process';
@@ -26,11 +27,20 @@ import { createApp } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
 import { createAlertEngine } from '../apps/api/src/ops/alerts.js';
 
+const median = (values: readonly number[]) => percentile(values, 50);
+
 const QUEUES = 15;
 const TOTAL_JOBS = Number(process.env.BENCH_API_JOBS ?? 1_000_000);
 /** Share of all jobs in the first queue's failed set: the "one page of failed jobs" case. */
 const BIG_FAILED = Math.round(TOTAL_JOBS * 0.4);
 const SAMPLES = 300;
+/**
+ * The overview and Bull Board are compared over several rounds of SAMPLES interleaved requests, and
+ * judged on the median round: on the 2-core VM a single set of 300 gave, at 75 clients, p95 5.1, 4.6
+ * and 6.4 ms and ratios 2.99×, 4.2× and 2.6× in three runs of the same code (2026-11-29), so a target
+ * within that spread landed on either side of it by chance.
+ */
+const ROUNDS = 5;
 /** Connected Redis clients while measuring: three instances with workers, then a large deployment. */
 const CLIENT_LEVELS = [75, 200] as const;
 const DASHBOARDS = 20;
@@ -183,18 +193,24 @@ export async function run(): Promise<void> {
         await timedGet(ours, cookie);
         await timedGet(board, cookie);
       }
-      const oursMs: number[] = [];
-      const boardMs: number[] = [];
-      for (let i = 0; i < SAMPLES; i++) {
-        // Interleaved, so both see the same Redis and the same machine load.
-        oursMs.push(await timedGet(ours, cookie));
-        boardMs.push(await timedGet(board, cookie));
+      const rounds: Array<{ ours: number[]; board: number[] }> = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const round = { ours: [] as number[], board: [] as number[] };
+        for (let i = 0; i < SAMPLES; i++) {
+          // Interleaved, so both see the same Redis and the same machine load.
+          round.ours.push(await timedGet(ours, cookie));
+          round.board.push(await timedGet(board, cookie));
+        }
+        rounds.push(round);
       }
-      console.log(latencyRow('GET /api/v1/queues (Bullpen overview)', oursMs));
-      console.log(latencyRow('GET /board/api/queues (Bull Board list)', boardMs));
-      const ratio95 = percentile(boardMs, 95) / percentile(oursMs, 95);
+      console.log(latencyRow(`GET /api/v1/queues (Bullpen overview), all ${ROUNDS * SAMPLES}`, rounds.flatMap((r) => r.ours)));
+      console.log(latencyRow(`GET /board/api/queues (Bull Board list), all ${ROUNDS * SAMPLES}`, rounds.flatMap((r) => r.board)));
+      const oursP95 = rounds.map((r) => percentile(r.ours, 95));
+      const ratios = rounds.map((r) => percentile(r.board, 95) / percentile(r.ours, 95));
+      console.log(`rounds of ${SAMPLES}: overview p95 ${oursP95.map((ms) => ms.toFixed(1)).join(' ')} ms; Bull Board p95 ÷ overview p95 ${ratios.map((x) => x.toFixed(1)).join(' ')}`);
+      const [p95, ratio95] = [median(oursP95), median(ratios)];
       console.log(
-        `Bull Board p95 ÷ overview p95: ${ratio95.toFixed(1)}×   (targets: overview p95 ≤ 8 ms → ${verdict(percentile(oursMs, 95) <= 8)}` +
+        `median of the rounds: overview p95 ${p95.toFixed(1)} ms, ratio ${ratio95.toFixed(1)}×   (targets: overview p95 ≤ 8 ms → ${verdict(p95 <= 8)}` +
           `${level === CLIENT_LEVELS[0] ? `; ratio ≥ 3 → ${verdict(ratio95 >= 3)}` : ''})`,
       );
 
