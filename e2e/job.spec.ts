@@ -34,7 +34,9 @@ test('the job page links to the same job in Bull Board', async ({ page, queues }
   const job = await queues.add(E2E_QUEUE.hold, { from: 'job.spec' });
   await loginAs(page, 'viewer');
   await page.goto(`/queues/${E2E_QUEUE.hold}/jobs/${job.id}`);
-  await page.getByRole('link', { name: 'Bull Board' }).last().click();
+  // The job page's own link, in the page's main region: the sidebar's Bull Board link (to the board's
+  // home) is there from the start, so `.last()` could take it before the job had loaded.
+  await page.getByRole('main').getByRole('link', { name: 'Bull Board' }).click();
   await expect(page).toHaveURL(new RegExp(`/board/queue/${E2E_QUEUE.hold}/${job.id}$`));
   // Bull Board's job view: "#<id> <queue>" and the job's data.
   await expect(page.getByRole('main').getByText(`#${job.id}`, { exact: false }).first()).toBeVisible();
