@@ -115,7 +115,6 @@ export class DeadLetterStore {
     private readonly hooks: DeadLetterHooks = {},
   ) {}
 
-  /** Records a job that has run out of attempts. Idempotent; returns true if this call wrote the row. */
   /**
    * Writes the dead letter of a job that ran out of attempts, once: what was stored (the masked error
    * and its fingerprint), or undefined when the job is not finished or its letter already exists.
